@@ -1,0 +1,120 @@
+"""The ffmpeg that ships inside the imageio-ffmpeg wheel: for formats libsndfile cannot read.
+
+We pipe ffmpeg's decoded float32 straight into numpy instead of going through a temporary
+WAV: it keeps full precision (AAC decodes to float) and needs no ffprobe, which the wheel lacks.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+_STREAM_RE = re.compile(
+    r"Stream #\d+:\d+.*?: Audio: (?P<codec>[\w-]+)[^,]*, (?P<rate>\d+) Hz, (?P<layout>[^,]+), (?P<fmt>\w+)"
+)
+_CHANNEL_WORDS = {
+    "mono": 1,
+    "stereo": 2,
+    "2.1": 3,
+    "3.0": 3,
+    "quad": 4,
+    "4.0": 4,
+    "5.0": 5,
+    "5.1": 6,
+    "6.1": 7,
+    "7.1": 8,
+}
+
+
+class FfmpegMissingError(RuntimeError):
+    pass
+
+
+@lru_cache(maxsize=1)
+def ffmpeg_exe() -> str:
+    """Path of the ffmpeg binary (``RETAKE_FFMPEG`` overrides the bundled one)."""
+    override = os.environ.get("RETAKE_FFMPEG")
+    if override:
+        return override
+    try:
+        import imageio_ffmpeg
+
+        return imageio_ffmpeg.get_ffmpeg_exe()
+    except Exception as exc:  # the wheel raises RuntimeError when its binary is gone
+        raise FfmpegMissingError(f"ffmpeg is not available: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class ProbedStream:
+    codec: str
+    sample_rate: int
+    channels: int
+    container: str
+
+
+def _channels_from_layout(layout: str) -> int:
+    layout = layout.strip()
+    if layout in _CHANNEL_WORDS:
+        return _CHANNEL_WORDS[layout]
+    match = re.match(r"(\d+) channels", layout)
+    if match:
+        return int(match.group(1))
+    base = layout.split("(")[0]
+    return _CHANNEL_WORDS.get(base, 2)
+
+
+def probe(path: Path) -> ProbedStream | None:
+    """Read the first audio stream's codec, rate and channels from ffmpeg's banner."""
+    proc = subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)],
+        capture_output=True,
+        text=True,
+        errors="replace",
+        timeout=60,
+    )
+    match = _STREAM_RE.search(proc.stderr)
+    if not match:
+        return None
+    container = re.search(r"Input #0, ([\w,]+), from", proc.stderr)
+    return ProbedStream(
+        codec=match.group("codec"),
+        sample_rate=int(match.group("rate")),
+        channels=_channels_from_layout(match.group("layout")),
+        container=container.group(1) if container else "",
+    )
+
+
+def decode(path: Path, stream: ProbedStream) -> np.ndarray:
+    """Decode the whole file to float32 (frames, channels) at its own rate and channel count."""
+    proc = subprocess.run(
+        [
+            ffmpeg_exe(), "-v", "error", "-nostdin", "-i", str(path), "-map", "0:a:0",
+            "-f", "f32le", "-acodec", "pcm_f32le", "-ac", str(stream.channels),
+            "-ar", str(stream.sample_rate), "-",
+        ],
+        capture_output=True,
+        timeout=600,
+    )  # fmt: skip
+    if proc.returncode != 0 and not proc.stdout:
+        raise RuntimeError(proc.stderr.decode("utf-8", "replace").strip() or "ffmpeg failed")
+    data = np.frombuffer(proc.stdout, dtype="<f4")
+    usable = len(data) - len(data) % stream.channels
+    return data[:usable].reshape(-1, stream.channels).copy()
+
+
+def encode(samples: np.ndarray, sample_rate: int, path: Path, args: list[str]) -> None:
+    """Encode float32 samples with ffmpeg (``args`` are the output options, e.g. codec and bitrate)."""
+    channels = samples.shape[1]
+    cmd = [
+        ffmpeg_exe(), "-v", "error", "-nostdin", "-y", "-f", "f32le", "-ar", str(sample_rate),
+        "-ac", str(channels), "-i", "-", *args, str(path),
+    ]  # fmt: skip
+    proc = subprocess.run(cmd, input=np.ascontiguousarray(samples, "<f4").tobytes(), capture_output=True, timeout=900)
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr.decode("utf-8", "replace").strip() or "ffmpeg failed")

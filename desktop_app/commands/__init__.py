@@ -1,0 +1,1 @@
+"""Headless subcommands of the ``retake`` command line (see desktop_app/cli.py)."""

@@ -1,0 +1,1 @@
+"""QObjects that own state and threads (player, job worker, settings). Qt, but no widgets."""

@@ -1,0 +1,1 @@
+"""Widgets: they wire signals and draw; state lives in models and services."""

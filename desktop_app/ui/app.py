@@ -1,0 +1,49 @@
+"""Start the GUI: QApplication, logging, crash hooks, settings, the main window."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from desktop_app import APP_NAME, __version__
+from desktop_app.logging_setup import setup_logging
+from desktop_app.paths import demo_song, resources_dir
+
+log = logging.getLogger(__name__)
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
+    QCoreApplication.setApplicationName(APP_NAME)
+    QCoreApplication.setOrganizationName(APP_NAME)
+    QCoreApplication.setApplicationVersion(__version__)
+    icon = resources_dir() / "icons" / "retake.png"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    return app
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    from desktop_app.ui.crash import install_exception_hooks, route_qt_messages
+
+    setup_logging()
+    no_dialog = args.no_crash_dialog or bool(os.environ.get("RETAKE_NO_CRASH_DIALOG"))
+    install_exception_hooks(show_dialog=not no_dialog)
+    app = create_application()
+    route_qt_messages()
+
+    from desktop_app.ui.main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    path = args.file or (str(demo_song()) if args.demo and demo_song().exists() else None)
+    if path:
+        window.open_file(path)
+    log.info("Init finished, entering the main loop")
+    return app.exec()
