@@ -1,0 +1,77 @@
+"""Prepare a returned take for comparison against the original (no Qt).
+
+A take may come back at another sample rate or channel count, re-encoded, shifted by some samples
+and (sometimes) changed outside the region. ``prepare_take`` brings it onto the original's frame
+grid and measures what the results panel shows: offset and confidence, region loudness and the
+gain that matches it, true peak, the difference envelope and how much changed outside the region.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import gcd
+
+import numpy as np
+from scipy import signal
+
+from desktop_app.audio.align import Alignment, apply_offset, estimate_offset
+from desktop_app.audio.difference import changed_outside, difference_db
+from desktop_app.audio.loudness import Loudness, match_gain_db, measure
+
+
+@dataclass
+class PreparedTake:
+    samples: np.ndarray  # aligned to the original: same rate, channels and frame count
+    alignment: Alignment
+    region_loudness: Loudness
+    match_gain_db: float  # gain that brings the take's region loudness to the original's
+    difference_db: np.ndarray  # per 50 ms block, see audio/difference.py
+    changed_outside_s: float
+
+
+def conform(samples: np.ndarray, rate: int, target_rate: int, target_channels: int) -> np.ndarray:
+    """Resample and re-channel ``samples`` to the original's format (mono↔stereo, N→M by folding)."""
+    data = samples
+    if rate != target_rate:
+        g = gcd(rate, target_rate)
+        data = signal.resample_poly(data, target_rate // g, rate // g, axis=0).astype(np.float32)
+    channels = data.shape[1]
+    if channels == target_channels:
+        return np.ascontiguousarray(data, np.float32)
+    if channels == 1:
+        return np.repeat(data, target_channels, axis=1).astype(np.float32)
+    if target_channels == 1:
+        return data.mean(axis=1, keepdims=True).astype(np.float32)
+    # Fold extra channels onto the available ones, round-robin, keeping the level sensible.
+    out = np.zeros((data.shape[0], target_channels), np.float32)
+    counts = np.zeros(target_channels)
+    for ch in range(channels):
+        out[:, ch % target_channels] += data[:, ch]
+        counts[ch % target_channels] += 1
+    return out / np.maximum(counts, 1)
+
+
+def region_loudness(samples: np.ndarray, rate: int, start: int, end: int) -> Loudness:
+    return measure(samples[start:end], rate)
+
+
+def prepare_take(
+    original: np.ndarray, original_rate: int, take: np.ndarray, take_rate: int, start: int, end: int
+) -> PreparedTake:
+    """Align ``take`` to ``original`` and measure it against the region ``[start, end)`` (frames)."""
+    conformed = conform(take, take_rate, original_rate, original.shape[1])
+    alignment = estimate_offset(original, conformed, start, end, original_rate)
+    if alignment.confidence < 0.5:
+        # Not the same audio outside the region (a remix or cover): do not shift it on a guess.
+        alignment = Alignment(offset=0, confidence=alignment.confidence)
+    aligned = apply_offset(conformed, alignment.offset, original.shape[0])
+    reference = region_loudness(original, original_rate, start, end)
+    loudness = region_loudness(aligned, original_rate, start, end)
+    return PreparedTake(
+        samples=aligned,
+        alignment=alignment,
+        region_loudness=loudness,
+        match_gain_db=match_gain_db(reference.lufs, loudness.lufs),
+        difference_db=difference_db(original, aligned, original_rate),
+        changed_outside_s=changed_outside(original, aligned, start, end, original_rate),
+    )
