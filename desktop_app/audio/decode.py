@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import soundfile as sf
 
-from desktop_app.audio import ffmpeg
+from desktop_app.audio import ffmpeg, integrity
 from desktop_app.audio.clip import Clip, SourceInfo
 from desktop_app.audio.errors import (
     AudioError,
@@ -25,6 +26,8 @@ from desktop_app.audio.errors import (
     NoAudioFramesError,
     NonFiniteSamplesError,
     TooLongError,
+    TruncatedFileError,
+    UnreadableFileError,
     UnsupportedFormatError,
 )
 from desktop_app.audio.peaks import CHUNK_FRAMES, PeakBuilder, PeakPyramid
@@ -32,9 +35,16 @@ from desktop_app.audio.peaks import CHUNK_FRAMES, PeakBuilder, PeakPyramid
 log = logging.getLogger(__name__)
 
 MAX_DURATION_S = 3 * 60 * 60  # three hours: about 3.8 GB of float32 stereo at 44.1 kHz
+MIN_SAMPLE_RATE = 1_000
 MAX_SAMPLE_RATE = 384_000
+# An MP3's Xing/LAME tag and its decoded length may disagree by a frame or two (1152 samples each).
+MP3_LENGTH_SLACK = 2 * 1152
 _BIT_DEPTHS = {"PCM_S8": 8, "PCM_U8": 8, "PCM_16": 16, "PCM_24": 24, "PCM_32": 32, "FLOAT": 32, "DOUBLE": 64}
 _CONTAINER_NAMES = {"mov,mp4,m4a,3gp,3g2,mj2": "M4A", "aac": "AAC", "matroska,webm": "WEBM", "asf": "WMA"}
+_CODEC_NAMES = {"mp3": "MPEG_LAYER_III", "mp3float": "MPEG_LAYER_III"}
+_SOUNDFILE_ERRORS = (sf.LibsndfileError, RuntimeError, TypeError, ValueError)
+_NON_FINITE = "it contains invalid samples (NaN or infinity); re-export it from your DAW."
+_INCOMPLETE = "the file is incomplete (cut short, probably by an interrupted download or export); get it again."
 
 ProgressCallback = Callable[[PeakPyramid], None]
 
@@ -48,7 +58,11 @@ def load(path: str | Path, *, max_seconds: float = MAX_DURATION_S) -> Clip:
 def load_with_peaks(
     path: str | Path, *, max_seconds: float = MAX_DURATION_S, progress: ProgressCallback | None = None
 ) -> tuple[Clip, PeakPyramid]:
-    """Decode and build the peak pyramid in one pass; ``progress`` sees the growing pyramid."""
+    """Decode and build the peak pyramid in one pass; ``progress`` sees the growing pyramid.
+
+    ``progress`` is called on the loading thread after each chunk (about 24 s of audio at
+    44.1 kHz) and once more with the finished pyramid.
+    """
     clip, peaks = _load(Path(path), max_seconds, with_peaks=True, progress=progress)
     assert peaks is not None
     return clip, peaks
@@ -59,113 +73,158 @@ def _load(
 ) -> tuple[Clip, PeakPyramid | None]:
     _check_file(path)
     try:
-        handle = sf.SoundFile(str(path))
-    except sf.LibsndfileError as exc:
-        return _load_with_ffmpeg(path, max_seconds, with_peaks, soundfile_error=str(exc))
-    except (RuntimeError, TypeError, ValueError) as exc:
-        return _load_with_ffmpeg(path, max_seconds, with_peaks, soundfile_error=str(exc))
-    with handle:
-        info = _info_from_soundfile(path, handle)
-        _check_info(path, info, max_seconds)
-        samples, peaks = _read_chunks(path, handle, info, with_peaks, progress)
-    if samples.shape[0] == 0:
-        raise NoAudioFramesError(path, "the file has a header but no audio in it.")
-    if samples.shape[0] != info.frames:
-        log.warning("%s: header said %d frames, decoded %d", path, info.frames, samples.shape[0])
-        info = SourceInfo(**{**info.__dict__, "frames": int(samples.shape[0])})
-    if peaks is None:
-        _check_finite(path, samples)
-    elif not peaks.is_finite():
-        raise NonFiniteSamplesError(path, "it contains invalid samples (NaN or infinity); re-export it from your DAW.")
+        inspection = integrity.inspect(path)
+    except OSError as exc:
+        raise UnreadableFileError(path, "the file cannot be read (check that it is still there and readable).") from exc
+    if inspection.cut_short and inspection.kind == "mp3":
+        raise TruncatedFileError(path, _INCOMPLETE)  # before libmpg123 prints its own warning on stderr
+    soundfile_error = "skipped: an MP3 without a length tag"
+    if not inspection.mp3_without_length_tag:
+        try:
+            handle = sf.SoundFile(str(path))
+        except _SOUNDFILE_ERRORS as exc:
+            soundfile_error = str(exc)
+        else:
+            with handle:
+                return _load_with_soundfile(path, handle, inspection, max_seconds, with_peaks, progress)
+    return _load_with_ffmpeg(path, max_seconds, with_peaks, progress, soundfile_error=soundfile_error)
+
+
+def _load_with_soundfile(
+    path: Path,
+    handle: sf.SoundFile,
+    inspection: integrity.Inspection,
+    max_seconds: float,
+    with_peaks: bool,
+    progress: ProgressCallback | None,
+) -> tuple[Clip, PeakPyramid | None]:
+    info = _info_from_soundfile(path, handle)
+    if info.frames == 0:
+        detail = " (the file was cut short)" if inspection.cut_short else ""
+        raise NoAudioFramesError(path, f"the file has a header but no audio in it{detail}.")
+    if inspection.cut_short:
+        raise TruncatedFileError(path, _INCOMPLETE)
+    _check_info(path, info, max_seconds)
+    samples, peaks = _read_chunks(path, handle, info, with_peaks, progress)
+    info = replace(info, frames=int(samples.shape[0]))
     return Clip(samples, info.sample_rate, info), peaks
 
 
 def _read_chunks(
     path: Path, handle: sf.SoundFile, info: SourceInfo, with_peaks: bool, progress: ProgressCallback | None
 ) -> tuple[np.ndarray, PeakPyramid | None]:
+    """Decode chunk by chunk while a worker thread summarises (or checks) the previous chunk."""
     samples = np.empty((info.frames, info.channels), np.float32)
     builder = PeakBuilder(samples) if with_peaks else None
+    finite = [True]
+
+    def summarise(start: int, stop: int) -> None:
+        if builder is not None:
+            builder.add(start, stop)
+        else:  # min/max propagate NaN and keep ±inf, so two reductions answer for every sample
+            chunk = samples[start:stop]
+            finite[0] = finite[0] and bool(np.isfinite(chunk.min()) and np.isfinite(chunk.max()))
+
     read = 0
-    try:
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="peaks") as pool:
-            pending = None
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="peaks") as pool:
+        pending: Future | None = None
+        try:
             while read < info.frames:
                 want = min(CHUNK_FRAMES, info.frames - read)
-                got = handle.read(want, dtype="float32", always_2d=True, out=samples[read : read + want])
-                count = len(got)
-                if builder is not None and count:
-                    if pending is not None:
-                        pending.result()
-                        if progress:
-                            progress(builder.pyramid)
-                    pending = pool.submit(builder.add, read, read + count)
+                count = len(handle.read(want, dtype="float32", always_2d=True, out=samples[read : read + want]))
+                if pending is not None:
+                    pending.result()
+                    if builder is not None and progress:
+                        progress(builder.pyramid)
+                if count:
+                    pending = pool.submit(summarise, read, read + count)
                 read += count
                 if count < want:
-                    break  # truncated: keep what decoded
+                    break
+        except sf.LibsndfileError as exc:
+            log.warning("%s: decoding failed after %d of %d frames: %s", path, read, info.frames, exc)
+            raise TruncatedFileError(path, _stopped_reason(read, info)) from exc
+        finally:
             if pending is not None:
                 pending.result()
-    except sf.LibsndfileError as exc:
-        if read == 0:
-            raise CorruptFileError(path, f"the audio data cannot be decoded ({exc}).") from exc
-        log.warning("%s: decode stopped after %d frames: %s", path, read, exc)
+    shortfall = info.frames - read
+    if shortfall > (MP3_LENGTH_SLACK if info.subtype == "MPEG_LAYER_III" else 0):
+        raise TruncatedFileError(path, _stopped_reason(read, info))
     samples = samples[:read]
-    peaks = None
     if builder is not None:
-        if read < info.frames:
-            builder = _rebuild_for(samples, builder)
-        peaks = builder.finish()
+        # Within the MP3 slack the pyramid was sized for the header's length: size it again.
+        peaks = builder.finish() if shortfall == 0 else PeakPyramid.from_samples(samples)
+        if not peaks.is_finite():
+            raise NonFiniteSamplesError(path, _NON_FINITE)
         if progress:
             progress(peaks)
-    return samples, peaks
+        return samples, peaks
+    if not finite[0]:
+        raise NonFiniteSamplesError(path, _NON_FINITE)
+    return samples, None
 
 
-def _rebuild_for(samples: np.ndarray, builder: PeakBuilder) -> PeakBuilder:
-    """A truncated file: the pyramid was sized for the header's length, so size it again."""
-    fresh = PeakBuilder(samples)
-    for start in range(0, samples.shape[0], CHUNK_FRAMES):
-        fresh.add(start, min(samples.shape[0], start + CHUNK_FRAMES))
-    return fresh
+def _stopped_reason(read: int, info: SourceInfo) -> str:
+    if read == 0:
+        return "the file is damaged or incomplete: its audio cannot be decoded."
+    return (
+        f"the file is damaged or incomplete: the audio stops being readable after "
+        f"{_clock(read / info.sample_rate)} of {_clock(info.duration)}."
+    )
 
 
 def _load_with_ffmpeg(
-    path: Path, max_seconds: float, with_peaks: bool, soundfile_error: str
+    path: Path, max_seconds: float, with_peaks: bool, progress: ProgressCallback | None, soundfile_error: str
 ) -> tuple[Clip, PeakPyramid | None]:
     try:
         stream = ffmpeg.probe(path)
     except ffmpeg.FfmpegMissingError:
-        stream = None
         log.exception("ffmpeg missing")
+        stream = None
     if stream is None:
         raise _classify_unreadable(path, soundfile_error)
+    if stream.duration is not None and stream.duration > max_seconds:
+        raise _too_long(path, stream.duration, max_seconds)
     try:
         samples = ffmpeg.decode(path, stream)
-    except Exception as exc:
-        raise CorruptFileError(path, f"the audio data cannot be decoded ({exc}).") from exc
+    except ffmpeg.FfmpegError as exc:
+        log.warning("%s: ffmpeg could not decode: %s", path, exc)
+        raise CorruptFileError(path, "the file is damaged or incomplete: its audio cannot be decoded.") from exc
     if samples.shape[0] == 0:
         raise NoAudioFramesError(path, "the file contains no audio frames.")
     container = _CONTAINER_NAMES.get(stream.container, stream.container.split(",")[0].upper() or "UNKNOWN")
     info = SourceInfo(
         path=path,
         format=container,
-        subtype=stream.codec.upper(),
+        subtype=_CODEC_NAMES.get(stream.codec, stream.codec.upper()),
         bit_depth=None,
         sample_rate=stream.sample_rate,
-        channels=stream.channels,
+        channels=int(samples.shape[1]),
         frames=int(samples.shape[0]),
     )
     _check_info(path, info, max_seconds)
-    _check_finite(path, samples)
+    if not (np.isfinite(samples.min()) and np.isfinite(samples.max())):
+        raise NonFiniteSamplesError(path, _NON_FINITE)
     peaks = PeakPyramid.from_samples(samples) if with_peaks else None
+    if peaks is not None and progress:
+        progress(peaks)
     return Clip(samples, info.sample_rate, info), peaks
 
 
 def _check_file(path: Path) -> None:
-    if not path.exists():
-        raise AudioFileNotFoundError(path, "the file does not exist (was it moved or deleted?).")
-    if path.is_dir():
-        raise UnsupportedFormatError(path, "this is a folder, not an audio file.")
-    if path.stat().st_size == 0:
-        raise EmptyFileError(path, "the file is empty (0 bytes); the download or export probably failed.")
+    try:
+        if not path.exists():
+            raise AudioFileNotFoundError(path, "the file does not exist (was it moved or deleted?).")
+        if path.is_dir():
+            raise UnsupportedFormatError(path, "this is a folder, not an audio file.")
+        if path.stat().st_size == 0:
+            raise EmptyFileError(path, "the file is empty (0 bytes); the download or export probably failed.")
+        with open(path, "rb"):
+            pass
+    except PermissionError as exc:
+        raise UnreadableFileError(path, "Retake is not allowed to read this file (check its permissions).") from exc
+    except OSError as exc:
+        raise UnreadableFileError(path, "the file cannot be read (check that it is still there and readable).") from exc
 
 
 def _info_from_soundfile(path: Path, handle: sf.SoundFile) -> SourceInfo:
@@ -183,46 +242,59 @@ def _info_from_soundfile(path: Path, handle: sf.SoundFile) -> SourceInfo:
 def _check_info(path: Path, info: SourceInfo, max_seconds: float) -> None:
     if info.channels < 1:
         raise CorruptFileError(path, "the file says it has no audio channels.")
-    if not 1000 <= info.sample_rate <= MAX_SAMPLE_RATE:
+    if not MIN_SAMPLE_RATE <= info.sample_rate <= MAX_SAMPLE_RATE:
         raise CorruptFileError(path, f"the sample rate {info.sample_rate} Hz is not a real audio rate.")
     if info.frames == 0:
         raise NoAudioFramesError(path, "the file has a header but no audio in it.")
     if info.duration > max_seconds:
-        raise TooLongError(
-            path,
-            f"it is {info.duration / 60:.0f} minutes long; Retake opens files up to {max_seconds / 60:.0f} minutes.",
-        )
+        raise _too_long(path, info.duration, max_seconds)
 
 
-def _check_finite(path: Path, samples: np.ndarray) -> None:
-    # min/max propagate NaN and keep ±inf, so two reductions answer for every sample.
-    if samples.size and not (np.isfinite(samples.min()) and np.isfinite(samples.max())):
-        raise NonFiniteSamplesError(path, "it contains invalid samples (NaN or infinity); re-export it from your DAW.")
+def _too_long(path: Path, seconds: float, max_seconds: float) -> TooLongError:
+    return TooLongError(
+        path, f"it is {_clock(seconds)} long; Retake opens files up to {_clock(max_seconds)} (hours:minutes:seconds)."
+    )
+
+
+def _clock(seconds: float) -> str:
+    """``3:07`` or ``1:02:07``; sub-second lengths as ``0:00.4`` so short test files read sensibly."""
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    return f"{text}.{int((seconds - whole) * 10)}" if seconds < 10 and seconds != whole else text
 
 
 def _classify_unreadable(path: Path, soundfile_error: str) -> AudioError:
-    head = path.read_bytes()[:512]
-    suffix = path.suffix.lower().lstrip(".") or "this"
+    with open(path, "rb") as f:
+        head = f.read(512)
+    suffix = path.suffix.lower().lstrip(".")
+    log.info("unreadable %s (soundfile: %s)", path, soundfile_error)
     if _looks_like_text(head):
         return UnsupportedFormatError(path, "this is a text file, not audio (it may have been renamed).")
-    if head[:4] in (b"RIFF", b"FORM", b"fLaC", b"OggS") or head[:3] == b"ID3":
-        return CorruptFileError(path, f"the {suffix.upper()} file is damaged or truncated and cannot be read.")
+    magic = {b"RIFF": "WAV", b"FORM": "AIFF", b"fLaC": "FLAC", b"OggS": "OGG"}.get(head[:4])
+    if magic or head[:3] == b"ID3":
+        return CorruptFileError(path, f"the {magic or 'MP3'} file is damaged or incomplete and cannot be read.")
     if suffix in {"wav", "flac", "aif", "aiff", "ogg", "opus", "mp3", "m4a", "aac"}:
         return CorruptFileError(
-            path, f"the file is named .{suffix} but its contents are not valid {suffix.upper()} audio."
+            path,
+            f"the file is named .{suffix} but its contents are not {suffix.upper()} audio (damaged or mislabelled).",
         )
-    log.info("unreadable %s: %s", path, soundfile_error)
     return UnsupportedFormatError(
         path, "this format is not supported. Retake opens WAV, FLAC, AIFF, OGG, MP3 and M4A/AAC."
     )
 
 
 def _looks_like_text(head: bytes) -> bool:
-    if not head:
+    for cut in range(4):  # the 512-byte window may end inside a multi-byte character
+        try:
+            text = head[: len(head) - cut].decode("utf-8")
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
         return False
-    try:
-        text = head.decode("utf-8")
-    except UnicodeDecodeError:
+    if not text:
         return False
     printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in text)
     return printable / len(text) > 0.95

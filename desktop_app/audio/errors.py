@@ -19,12 +19,20 @@ class AudioFileNotFoundError(AudioError):
     pass
 
 
+class UnreadableFileError(AudioError):
+    """The file exists but cannot be opened (permissions, a disk or network drive gone away)."""
+
+
 class UnsupportedFormatError(AudioError):
     pass
 
 
 class CorruptFileError(AudioError):
     pass
+
+
+class TruncatedFileError(CorruptFileError):
+    """The file stops before the end its own header announces: an interrupted download or export."""
 
 
 class EmptyFileError(AudioError):

@@ -18,22 +18,22 @@ import numpy as np
 _STREAM_RE = re.compile(
     r"Stream #\d+:\d+.*?: Audio: (?P<codec>[\w-]+)[^,]*, (?P<rate>\d+) Hz, (?P<layout>[^,]+), (?P<fmt>\w+)"
 )
+_DURATION_RE = re.compile(r"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)")
+# ffmpeg's named channel layouts (libavutil/channel_layout.c); "(side)" and the like are stripped first.
 _CHANNEL_WORDS = {
-    "mono": 1,
-    "stereo": 2,
-    "2.1": 3,
-    "3.0": 3,
-    "quad": 4,
-    "4.0": 4,
-    "5.0": 5,
-    "5.1": 6,
-    "6.1": 7,
-    "7.1": 8,
-}
+    "mono": 1, "stereo": 2, "downmix": 2, "binaural": 2, "2.1": 3, "3.0": 3, "3.1": 4, "4.0": 4, "quad": 4,
+    "4.1": 5, "5.0": 5, "5.1": 6, "6.0": 6, "hexagonal": 6, "6.1": 7, "7.0": 7, "7.1": 8, "octagonal": 8,
+    "cube": 8, "5.1.2": 8, "5.1.4": 10, "7.1.2": 10, "7.1.4": 12, "7.2.3": 12, "9.1.4": 14, "9.1.6": 16,
+    "hexadecagonal": 16, "22.2": 24,
+}  # fmt: skip
 
 
 class FfmpegMissingError(RuntimeError):
     pass
+
+
+class FfmpegError(RuntimeError):
+    """ffmpeg ran and failed; the message is ffmpeg's own (for the log, not for the user)."""
 
 
 @lru_cache(maxsize=1)
@@ -56,6 +56,7 @@ class ProbedStream:
     sample_rate: int
     channels: int
     container: str
+    duration: float | None = None  # seconds, from the container; None when ffmpeg does not know
 
 
 def _channels_from_layout(layout: str) -> int:
@@ -65,8 +66,8 @@ def _channels_from_layout(layout: str) -> int:
     match = re.match(r"(\d+) channels", layout)
     if match:
         return int(match.group(1))
-    base = layout.split("(")[0]
-    return _CHANNEL_WORDS.get(base, 2)
+    # An unknown layout decodes as stereo: ``decode`` passes ``-ac``, so ffmpeg downmixes to it.
+    return _CHANNEL_WORDS.get(layout.split("(")[0], 2)
 
 
 def probe(path: Path) -> ProbedStream | None:
@@ -82,11 +83,13 @@ def probe(path: Path) -> ProbedStream | None:
     if not match:
         return None
     container = re.search(r"Input #0, ([\w,]+), from", proc.stderr)
+    duration = _DURATION_RE.search(proc.stderr)
     return ProbedStream(
         codec=match.group("codec"),
         sample_rate=int(match.group("rate")),
         channels=_channels_from_layout(match.group("layout")),
         container=container.group(1) if container else "",
+        duration=int(duration[1]) * 3600 + int(duration[2]) * 60 + float(duration[3]) if duration else None,
     )
 
 
@@ -102,7 +105,7 @@ def decode(path: Path, stream: ProbedStream) -> np.ndarray:
         timeout=600,
     )  # fmt: skip
     if proc.returncode != 0 and not proc.stdout:
-        raise RuntimeError(proc.stderr.decode("utf-8", "replace").strip() or "ffmpeg failed")
+        raise FfmpegError(proc.stderr.decode("utf-8", "replace").strip() or "ffmpeg failed")
     data = np.frombuffer(proc.stdout, dtype="<f4")
     usable = len(data) - len(data) % stream.channels
     return data[:usable].reshape(-1, stream.channels).copy()
@@ -117,4 +120,4 @@ def encode(samples: np.ndarray, sample_rate: int, path: Path, args: list[str]) -
     ]  # fmt: skip
     proc = subprocess.run(cmd, input=np.ascontiguousarray(samples, "<f4").tobytes(), capture_output=True, timeout=900)
     if proc.returncode != 0:
-        raise RuntimeError(proc.stderr.decode("utf-8", "replace").strip() or "ffmpeg failed")
+        raise FfmpegError(proc.stderr.decode("utf-8", "replace").strip() or "ffmpeg failed")

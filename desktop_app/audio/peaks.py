@@ -6,7 +6,8 @@ one channel at a time is several times faster than reducing interleaved frames.
 
 The pyramid can be filled progressively (:class:`PeakBuilder`), chunk by chunk while a file
 decodes, so the first screen can paint before the whole file is read; ``ready_frames`` says how
-far it is valid.
+far it is valid. Blocks not filled yet hold +inf (mins) and -inf (maxs), which every min/max
+ignores, so a coarse block that is only partly decoded still reports the part that is.
 """
 
 from __future__ import annotations
@@ -14,14 +15,18 @@ from __future__ import annotations
 import numpy as np
 
 BASE_BLOCK = 256
-# Levels up to this block size are filled chunk by chunk; coarser ones once the file is complete.
-CHUNK_FRAMES = BASE_BLOCK * 4096  # about 24 s at 44.1 kHz
-_CHUNK_LEVELS = 13  # BASE_BLOCK * 2**12 == CHUNK_FRAMES
+CHUNK_FRAMES = BASE_BLOCK * 4096  # about 24 s at 44.1 kHz: the decode/summarise hand-off unit
+# Level 0 is reduced in slices this long: a slice of one channel (256 KB) stays in the CPU cache
+# between the copy that de-interleaves it and the two reductions that read it.
+_SLICE_FRAMES = BASE_BLOCK * 256
+# A column reads a level whose block is at most 1/_BLOCKS_PER_COLUMN of it, so snapping column
+# edges to that level's block grid moves them by less than a quarter pixel.
+_BLOCKS_PER_COLUMN = 4
 
 
 def _level_count(frames: int) -> int:
     blocks = max(1, -(-frames // BASE_BLOCK))
-    return max(1, int(np.ceil(np.log2(blocks))) + 1)
+    return int(np.ceil(np.log2(blocks))) + 1
 
 
 class PeakPyramid:
@@ -35,75 +40,82 @@ class PeakPyramid:
         self.maxs: list[np.ndarray] = []
         for level in range(self.levels):
             blocks = max(1, -(-self.frames // (BASE_BLOCK << level)))
-            self.mins.append(np.zeros((self.channels, blocks), np.float32))
-            self.maxs.append(np.zeros((self.channels, blocks), np.float32))
+            self.mins.append(np.full((self.channels, blocks), np.inf, np.float32))
+            self.maxs.append(np.full((self.channels, blocks), -np.inf, np.float32))
         self.ready_frames = 0
-
-    # -- building ---------------------------------------------------------------------------
 
     @classmethod
     def from_samples(cls, samples: np.ndarray) -> PeakPyramid:
         builder = PeakBuilder(samples)
-        for start in range(0, max(1, samples.shape[0]), CHUNK_FRAMES):
+        for start in range(0, samples.shape[0], CHUNK_FRAMES):
             builder.add(start, min(samples.shape[0], start + CHUNK_FRAMES))
-        builder.finish()
-        return builder.pyramid
+        return builder.finish()
 
     @property
     def complete(self) -> bool:
         return self.ready_frames >= self.frames
 
     def is_finite(self) -> bool:
-        """True when no sample is NaN or infinite (min/max propagate both, so level 0 tells)."""
-        return bool(np.isfinite(self.mins[0]).all() and np.isfinite(self.maxs[0]).all())
+        """True when no decoded sample is NaN or infinite (min/max propagate both into level 0)."""
+        blocks = -(-self.ready_frames // BASE_BLOCK)
+        return bool(np.isfinite(self.mins[0][:, :blocks]).all() and np.isfinite(self.maxs[0][:, :blocks]).all())
 
     # -- reading ------------------------------------------------------------------------------
 
     def level_for(self, frames_per_pixel: float) -> int:
-        """The coarsest level whose block still fits in one pixel column."""
-        if frames_per_pixel < BASE_BLOCK:
+        """The level a column of ``frames_per_pixel`` reads; -1 means the samples themselves."""
+        if frames_per_pixel < BASE_BLOCK * _BLOCKS_PER_COLUMN:
             return -1
-        level = int(np.floor(np.log2(frames_per_pixel / BASE_BLOCK)))
+        level = int(np.floor(np.log2(frames_per_pixel / (BASE_BLOCK * _BLOCKS_PER_COLUMN))))
         return min(level, self.levels - 1)
+
+    def block_for(self, frames_per_pixel: float) -> int:
+        """Frames per block of the level that ``columns`` reads at this zoom (1 = raw samples)."""
+        level = self.level_for(frames_per_pixel)
+        return 1 if level < 0 else BASE_BLOCK << level
 
     def columns(
         self, channel: int, start_frame: float, frames_per_pixel: float, count: int
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Min and max for ``count`` pixel columns starting at ``start_frame``.
+        """Min and max for ``count`` pixel columns; column i covers ``start_frame + i * frames_per_pixel`` onwards.
 
-        Columns past the end of the audio (or past ``ready_frames`` while loading) are NaN, so
+        Column edges are floored to whole frames, then rounded up to the block grid of the level
+        being read (``block_for``), so neighbouring columns share no block and a peak is drawn
+        once. Below one frame per pixel a column shows the sample under it. Columns before the
+        start or past the end of the audio (or past ``ready_frames`` while loading) are NaN, so
         the painter can skip them.
         """
-        edges = start_frame + frames_per_pixel * np.arange(count + 1, dtype=np.float64)
-        limit = min(self.frames, self.ready_frames)
-        edges_i = np.clip(np.floor(edges), 0, limit).astype(np.int64)
+        if frames_per_pixel <= 0:
+            raise ValueError("frames_per_pixel must be positive")
         mins = np.full(count, np.nan, np.float32)
         maxs = np.full(count, np.nan, np.float32)
+        limit = min(self.frames, self.ready_frames)
         level = self.level_for(frames_per_pixel)
+        block = 1 if level < 0 else BASE_BLOCK << level
+        edges = start_frame + frames_per_pixel * np.arange(count + 1, dtype=np.float64)
+        first = np.clip(np.floor(edges), 0, limit).astype(np.int64)
+        snapped = np.minimum(-(-first // block) * block, limit)
+        starts, stops = snapped[:-1], np.maximum(snapped[1:], snapped[:-1] + 1)
+        visible = np.flatnonzero((edges[1:] > 0) & (starts < limit))
+        if visible.size == 0:
+            return mins, maxs
         if level < 0:
-            source_min = source_max = self.samples[:, channel]
-            block = 1
+            source_min = source_max = self.samples[:limit, channel]
+            lo, hi = starts[visible], stops[visible]
         else:
             source_min, source_max = self.mins[level][channel], self.maxs[level][channel]
-            block = BASE_BLOCK << level
-        valid = edges_i[1:] > edges_i[:-1]
-        if not valid.any():
-            return mins, maxs
-        idx = np.flatnonzero(valid)
-        n = len(source_min)
-        starts = np.minimum(edges_i[:-1][idx] // block, n - 1)
-        stops = np.minimum(np.maximum(-(-edges_i[1:][idx] // block), starts + 1), n)
-        mins[idx] = _reduce_spans(np.minimum, source_min, starts, stops)
-        maxs[idx] = _reduce_spans(np.maximum, source_max, starts, stops)
+            lo, hi = starts[visible] // block, -(-stops[visible] // block)
+        mins[visible] = _reduce_spans(np.minimum, source_min, lo, hi)
+        maxs[visible] = _reduce_spans(np.maximum, source_max, lo, hi)
         return mins, maxs
 
 
 def _reduce_spans(func: np.ufunc, source: np.ndarray, starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
-    """``func`` over each ``source[start:stop]``; spans may overlap (neighbouring columns share a block).
+    """``func`` over each ``source[start:stop]`` (non-empty spans, which may overlap).
 
     reduceat over interleaved (start, stop) pairs reduces each span in one vectorised call; a
-    stop equal to ``len(source)`` is not a valid index, so those spans lose their last element
-    there and are patched up one by one (at most the final column).
+    stop equal to ``len(source)`` is not a valid index, so those spans (the last column or
+    two) are reduced one by one.
     """
     n = len(source)
     pairs = np.empty(2 * len(starts), np.int64)
@@ -116,49 +128,66 @@ def _reduce_spans(func: np.ufunc, source: np.ndarray, starts: np.ndarray, stops:
 
 
 class PeakBuilder:
-    """Fills a :class:`PeakPyramid` chunk by chunk as samples arrive (in frame order)."""
+    """Fills a :class:`PeakPyramid` as samples arrive in frame order, every level as it goes."""
 
     def __init__(self, samples: np.ndarray) -> None:
         self.pyramid = PeakPyramid(samples)
+        self._slice = np.empty(_SLICE_FRAMES, np.float32)
 
     def add(self, start: int, stop: int) -> None:
-        """Summarise ``samples[start:stop]``; ``start`` must be a multiple of CHUNK_FRAMES."""
+        """Summarise ``samples[start:stop]``; ``start`` must be a multiple of BASE_BLOCK."""
         pyr = self.pyramid
         if stop <= start:
             return
-        chunk = pyr.samples[start:stop]
-        first_block = start // BASE_BLOCK
-        blocks = -(-(stop - start) // BASE_BLOCK)
-        pad = blocks * BASE_BLOCK - (stop - start)
-        for ch in range(pyr.channels):
-            data = chunk[:, ch]
-            if pad:
-                data = np.concatenate([data, np.full(pad, data[-1], np.float32)])
-            # Copy the strided channel into a contiguous block (cheap, cache-hot) before reducing.
-            blocks_view = np.ascontiguousarray(data).reshape(blocks, BASE_BLOCK)
-            pyr.mins[0][ch, first_block : first_block + blocks] = blocks_view.min(axis=1)
-            pyr.maxs[0][ch, first_block : first_block + blocks] = blocks_view.max(axis=1)
-        for level in range(1, min(pyr.levels, _CHUNK_LEVELS)):
+        if start % BASE_BLOCK:
+            raise ValueError("chunks must start on a block boundary")
+        for lo in range(start, stop, _SLICE_FRAMES):
+            self._reduce_level0(lo, min(stop, lo + _SLICE_FRAMES))
+        for level in range(1, pyr.levels):
             self._fold(level, start, stop)
         pyr.ready_frames = stop
 
+    def _reduce_level0(self, start: int, stop: int) -> None:
+        pyr = self.pyramid
+        frames = stop - start
+        whole = frames - frames % BASE_BLOCK
+        first = start // BASE_BLOCK
+        for ch in range(pyr.channels):
+            column = pyr.samples[start:stop, ch]
+            if whole:
+                # De-interleave into a reused buffer: no fresh allocation (page faults) per slice.
+                buf = self._slice[:whole]
+                np.copyto(buf, column[:whole])
+                blocks = buf.reshape(-1, BASE_BLOCK)
+                span = slice(first, first + len(blocks))
+                np.min(blocks, axis=1, out=pyr.mins[0][ch, span])
+                np.max(blocks, axis=1, out=pyr.maxs[0][ch, span])
+            if whole < frames:  # the file's last, partial block
+                tail = column[whole:]
+                pyr.mins[0][ch, first + whole // BASE_BLOCK] = tail.min()
+                pyr.maxs[0][ch, first + whole // BASE_BLOCK] = tail.max()
+
     def _fold(self, level: int, start: int, stop: int) -> None:
+        """Recompute the level's blocks that ``[start, stop)`` touches from the level below."""
         pyr = self.pyramid
         block = BASE_BLOCK << level
-        lo, hi = start // block, -(-stop // block)
-        below_lo, below_hi = lo * 2, min(hi * 2, pyr.mins[level - 1].shape[1])
+        lo, hi = start // block, min(-(-stop // block), pyr.mins[level].shape[1])
+        below_count = pyr.mins[level - 1].shape[1]
+        pairs = min(hi, below_count // 2)  # blocks with two children; a last odd one has one
         for arrays, below, func in (
             (pyr.mins, pyr.mins[level - 1], np.minimum),
             (pyr.maxs, pyr.maxs[level - 1], np.maximum),
         ):
-            src = below[:, below_lo:below_hi]
-            if src.shape[1] % 2:
-                src = np.concatenate([src, src[:, -1:]], axis=1)
-            arrays[level][:, lo:hi] = func(src[:, 0::2], src[:, 1::2])
+            if pairs > lo:
+                func(
+                    below[:, 2 * lo : 2 * pairs : 2],
+                    below[:, 2 * lo + 1 : 2 * pairs : 2],
+                    out=arrays[level][:, lo:pairs],
+                )
+            if hi > pairs:
+                arrays[level][:, pairs] = below[:, 2 * pairs]
 
     def finish(self) -> PeakPyramid:
-        pyr = self.pyramid
-        for level in range(_CHUNK_LEVELS, pyr.levels):
-            self._fold(level, 0, pyr.frames)
-        pyr.ready_frames = pyr.frames
-        return pyr
+        if self.pyramid.ready_frames < self.pyramid.frames:
+            raise ValueError("finish() before every frame was added")
+        return self.pyramid
