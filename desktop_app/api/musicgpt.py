@@ -1,0 +1,192 @@
+"""MusicGPT client (no Qt): inpaint, Remix, sing_over_instrumental, Cover, byId polling, voices.
+
+``MusicGPTClient(http, base_url, api_key)``:
+
+- ``submit(request, upload_path=None, on_progress=None, cancel=None) -> SubmitReceipt``: POST the
+  operation's path as multipart; ``audio_file`` is streamed from disk with progress (or the
+  request's ``audio_url`` is sent); never resent once the request may have been accepted.
+- ``status(operation, task_id, conversion_ids, cancel=None) -> JobStatus``: ``GET /byId`` with
+  ``conversionType`` and ``task_id``; if the service answers in the single-id shape and some take
+  is still missing, that take is asked for by ``conversion_id`` (never both ids in one call, as
+  the docs ask).
+- ``voices(page=0, limit=20)`` / ``search_voices(query, page=0, limit=20) -> VoicePage``: 0-based
+  pages, cached for ten minutes per base URL.
+
+Auth is the raw key in ``Authorization`` (no ``Bearer``), as every docs example sends it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from desktop_app.api.errors import MUSICGPT
+from desktop_app.api.models import Operation, ServiceRequest
+from desktop_app.api.results import (
+    JobStatus,
+    Progress,
+    SubmitReceipt,
+    parse_musicgpt_status,
+    parse_musicgpt_submit,
+    parse_voices,
+)
+from desktop_app.api.retry import RetryPolicy, call_with_retry
+from desktop_app.api.transport import json_of, send
+from desktop_app.api.upload import ProgressCallback, ProgressReader, mime_type, safe_file_name
+
+VOICE_CACHE_SECONDS = 600.0
+
+
+@dataclass(frozen=True)
+class VoicePage:
+    voices: list[dict[str, Any]] = field(default_factory=list)  # {voice_id, voice_name, tts_only}
+    page: int = 0
+    limit: int = 20
+    total: int | None = None
+
+
+_voice_cache: dict[tuple, tuple[float, VoicePage]] = {}
+_voice_lock = threading.Lock()
+
+
+def clear_voice_cache() -> None:
+    with _voice_lock:
+        _voice_cache.clear()
+
+
+class MusicGPTClient:
+    def __init__(
+        self,
+        http: httpx.Client,
+        base_url: str,
+        api_key: str,
+        *,
+        policy: RetryPolicy | None = None,
+        wait=None,
+    ) -> None:
+        self.http = http
+        self.base_url = base_url.rstrip("/")
+        self._api_key = api_key
+        self.policy = policy or RetryPolicy()
+        self._wait = wait  # injectable for tests; default waits on the cancel event
+
+    def __repr__(self) -> str:
+        return f"MusicGPTClient({self.base_url!r})"
+
+    @property
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": self._api_key}
+
+    def _retry(self, fn, cancel, *, idempotent: bool = True, on_retry=None):
+        return call_with_retry(
+            fn, policy=self.policy, cancel=cancel, idempotent=idempotent, on_retry=on_retry, wait=self._wait
+        )
+
+    # ---------------------------------------------------------------------------------- submit
+    def submit(
+        self,
+        request: ServiceRequest,
+        *,
+        upload_path: Path | None = None,
+        on_progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+        on_retry=None,
+    ) -> SubmitReceipt:
+        operation = request.operation
+        if operation.service != "musicgpt":
+            raise ValueError(f"{operation} is not a MusicGPT operation")
+        form = request.form_fields()
+        source = upload_path or request.audio_file
+        url = self.base_url + operation.path
+
+        def attempt() -> SubmitReceipt:
+            if source is None:
+                response = send(self.http, MUSICGPT, "POST", url, data=form, files={}, headers=self._headers)
+                return parse_musicgpt_submit(json_of(response, MUSICGPT))
+            path = Path(source)
+            with path.open("rb") as handle:
+                reader = ProgressReader(handle, path.stat().st_size, on_progress, cancel)
+                files = {"audio_file": (safe_file_name(path.name), reader, mime_type(path))}
+                response = send(self.http, MUSICGPT, "POST", url, data=form, files=files, headers=self._headers)
+            return parse_musicgpt_submit(json_of(response, MUSICGPT))
+
+        return self._retry(attempt, cancel, idempotent=False, on_retry=on_retry)
+
+    # ---------------------------------------------------------------------------------- status
+    def _by_id(self, params: dict[str, str], cancel, on_retry) -> Any:
+        def attempt() -> Any:
+            response = send(self.http, MUSICGPT, "GET", self.base_url + "/byId", params=params, headers=self._headers)
+            return json_of(response, MUSICGPT)
+
+        return self._retry(attempt, cancel, on_retry=on_retry)
+
+    def status(
+        self,
+        operation: Operation,
+        task_id: str,
+        conversion_ids: tuple[str, ...],
+        *,
+        cancel: threading.Event | None = None,
+        on_retry=None,
+    ) -> JobStatus:
+        conversion_type = operation.conversion_type
+        if conversion_type is None:
+            raise ValueError(f"{operation} is not polled through byId")
+        payload = self._by_id({"conversionType": conversion_type, "task_id": task_id}, cancel, on_retry)
+        result = parse_musicgpt_status(payload, conversion_ids)
+        if result.progress is not Progress.PENDING or len(conversion_ids) < 2:
+            return result
+        conv = payload.get("conversion", {}) if isinstance(payload, dict) else {}
+        if "conversion_id_1" in conv or result.raw_status != "COMPLETED":
+            return result
+        # Single-id shape for a two-output job: ask for each take that is still missing by its own id.
+        takes = list(result.takes)
+        for i, take in enumerate(takes):
+            if take.best_url:
+                continue
+            extra = self._by_id(
+                {"conversionType": conversion_type, "conversion_id": take.conversion_id}, cancel, on_retry
+            )
+            one = parse_musicgpt_status(extra, (take.conversion_id,))
+            if one.progress is Progress.FAILED:
+                return one
+            if one.takes and one.takes[0].best_url:
+                takes[i] = replace(one.takes[0], index=take.index)
+        done = all(t.best_url for t in takes)
+        return JobStatus(Progress.COMPLETED if done else Progress.PENDING, result.raw_status, result.message,
+                         tuple(takes), result.cost)  # fmt: skip
+
+    # ---------------------------------------------------------------------------------- voices
+    def voices(self, page: int = 0, limit: int = 20, *, cancel: threading.Event | None = None) -> VoicePage:
+        return self._voice_page("/getAllVoices", {"limit": str(limit), "page": str(page)}, page, limit, cancel)
+
+    def search_voices(
+        self, query: str, page: int = 0, limit: int = 20, *, cancel: threading.Event | None = None
+    ) -> VoicePage:
+        params = {"query": query, "limit": str(limit), "page": str(page)}
+        return self._voice_page("/searchVoices", params, page, limit, cancel)
+
+    def _voice_page(self, path: str, params: dict[str, str], page: int, limit: int, cancel) -> VoicePage:
+        if page < 0 or not 1 <= limit <= 100:
+            raise ValueError("voice pages start at 0 and hold 1 to 100 voices")
+        key = (self.base_url, path, tuple(sorted(params.items())))
+        now = time.monotonic()
+        with _voice_lock:
+            cached = _voice_cache.get(key)
+        if cached and now - cached[0] < VOICE_CACHE_SECONDS:
+            return cached[1]
+
+        def attempt() -> Any:
+            response = send(self.http, MUSICGPT, "GET", self.base_url + path, params=params, headers=self._headers)
+            return json_of(response, MUSICGPT)
+
+        items, total = parse_voices(self._retry(attempt, cancel))
+        result = VoicePage(items, page, limit, total)
+        with _voice_lock:
+            _voice_cache[key] = (now, result)
+        return result

@@ -1,0 +1,91 @@
+"""HTTP plumbing shared by both clients: timeouts, error mapping, JSON decoding.
+
+One :class:`httpx.Client` per worker thread (``make_http_client``); ``send`` turns every httpx
+exception into a :class:`NetworkError` (noting whether the request got out, which decides whether
+a submit may be resent) and every error status into the typed error of ``errors.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+from desktop_app import __version__
+from desktop_app.api.errors import MalformedResponseError, NetworkError, ServiceError, error_for_status
+from desktop_app.api.redact import redact
+from desktop_app.api.retry import parse_retry_after
+
+# Uploads of a long WAV can take minutes; a stalled socket should not.
+DEFAULT_TIMEOUT = httpx.Timeout(connect=15.0, read=60.0, write=120.0, pool=30.0)
+USER_AGENT = f"Retake/{__version__}"
+
+
+def make_http_client(
+    *, timeout: httpx.Timeout | None = None, transport: httpx.BaseTransport | None = None
+) -> httpx.Client:
+    """A client with explicit timeouts and no automatic redirects to other hosts' credentials."""
+    return httpx.Client(
+        timeout=timeout or DEFAULT_TIMEOUT,
+        transport=transport,
+        follow_redirects=False,
+        headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+    )
+
+
+def send(http: httpx.Client, service: str, method: str, url: str, **kwargs: Any) -> httpx.Response:
+    """Send a request and return the response, or raise a typed :class:`ServiceError`."""
+    try:
+        response = http.request(method, url, **kwargs)
+    except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+        raise NetworkError(
+            f"Could not reach {service}. Check your internet connection. ({redact(exc) or type(exc).__name__})",
+            service=service,
+            request_sent=False,
+        ) from exc
+    except httpx.TransportError as exc:
+        raise NetworkError(
+            f"The connection to {service} failed midway ({redact(exc) or type(exc).__name__}).",
+            service=service,
+            request_sent=True,
+        ) from exc
+    if response.status_code >= 400:
+        raise error_for_status(
+            response.status_code,
+            service,
+            service_message_of(response),
+            retry_after=parse_retry_after(response.headers.get("Retry-After")),
+        )
+    return response
+
+
+def service_message_of(response: httpx.Response) -> str | None:
+    """The human text an error body carries (``message``, ``msg``, ``detail``, ``error``), shortened."""
+    try:
+        body = response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
+        text = response.text.strip() if response.content else ""
+        return redact(text[:300]) if text and "<html" not in text.lower() else None
+    if isinstance(body, dict):
+        for key in ("message", "msg", "detail", "error", "status_msg"):
+            value = body.get(key)
+            if isinstance(value, str) and value.strip():
+                return redact(value.strip()[:300])
+            if isinstance(value, list) and value:  # FastAPI-style validation detail
+                return redact(json.dumps(value)[:300])
+    return None
+
+
+def json_of(response: httpx.Response, service: str) -> Any:
+    try:
+        return response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError, ValueError) as exc:
+        raise MalformedResponseError(
+            f"{service} sent an answer Retake cannot read (not JSON, HTTP {response.status_code}).",
+            service=service,
+            status=response.status_code,
+        ) from exc
+
+
+__all__ = ["DEFAULT_TIMEOUT", "ServiceError", "json_of", "make_http_client", "send", "service_message_of"]

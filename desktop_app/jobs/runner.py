@@ -1,0 +1,296 @@
+"""Run a job from draft to takes on disk: submit → poll → download, resumable at every step.
+
+Public API::
+
+    runner = JobRunner(store, client_factory, settings=RunnerSettings(), budget=None)
+    job = runner.create(request, engine="local", out_dir=None)   # validated draft, input hashed
+    job = runner.run(job.id, cancel=threading.Event(), on_event=callback, resubmit=False)
+
+``run`` blocks (call it from a worker thread) and returns the final :class:`JobRecord`: DONE,
+FAILED (``error_kind``/``error_message``), CANCELLED, or STALLED when the poll timeout passed while
+the service still works ("still running — keep waiting?": calling ``run`` again keeps waiting).
+Events (:class:`JobEvent`) report state changes, upload/download bytes, ETA, credits, retries,
+errors and finished takes. ``cancel`` is checked between upload chunks, polls and download chunks.
+
+A job that has service ids is only ever polled, never submitted again — after a crash, a kill, a
+cancel or a failure. A job whose paid request was fully sent but never answered is held
+(:class:`InterruptedSubmitError`) unless ``resubmit=True``. Each ``run`` builds its own clients
+(one ``httpx.Client`` per call, so per thread) through ``client_factory(engine_name)``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from desktop_app.api.errors import CancelledError, DownloadError, InterruptedSubmitError, JobFailedError, ServiceError
+from desktop_app.api.models import Operation, ServiceRequest, request_from_params
+from desktop_app.api.results import JobStatus, Progress
+from desktop_app.api.retry import RetryPolicy, call_with_retry
+from desktop_app.jobs.download import DEFAULT_MAX_BYTES, download_take
+from desktop_app.jobs.events import EventCallback, EventKind, JobEvent
+from desktop_app.jobs.poll_scheduler import PollBudget, PollSchedule, shared_budget
+from desktop_app.jobs.states import JobState, ResumeAction, Trigger, next_state, resume_action
+from desktop_app.jobs.store import JobRecord, JobStore, TakeRecord, file_sha256
+from desktop_app.jobs.submit import submit_job
+from desktop_app.jobs.summary import write_summary
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RunnerSettings:
+    poll_timeout: float = 900.0  # then "still running — keep waiting?"
+    max_download_bytes: int = DEFAULT_MAX_BYTES
+    mp3_above_bytes: int = 100 * 1024 * 1024  # sources needing conversion go as MP3 above this WAV size
+    schedule: PollSchedule = field(default_factory=PollSchedule)
+    download_policy: RetryPolicy = field(default_factory=lambda: RetryPolicy(max_attempts=3))
+    work_dir: Path | None = None  # transcoded uploads; default paths.cache_dir()/uploads
+
+
+class JobRunner:
+    def __init__(
+        self,
+        store: JobStore,
+        client_factory: Callable[[str], object],
+        *,
+        settings: RunnerSettings | None = None,
+        budget: PollBudget | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        wait: Callable[[threading.Event, float], bool] | None = None,
+    ) -> None:
+        self.store = store
+        self.client_factory = client_factory
+        self.settings = settings or RunnerSettings()
+        self.budget = budget or shared_budget()
+        self._clock = clock
+        self._wait = wait or (lambda cancel, seconds: cancel.wait(seconds))
+
+    # ------------------------------------------------------------------------------------ create
+    def create(
+        self, request: ServiceRequest, engine: str, *, out_dir: Path | None = None, duration: float | None = None
+    ) -> JobRecord:
+        """Check ``request`` (with the track's ``duration`` when known) and store it as a draft."""
+        from desktop_app.api.engines import parse_engine
+
+        parse_engine(engine).require(request.operation)
+        request.check(duration)
+        source = Path(request.audio_file) if request.audio_file else None
+        job = self.store.create_job(
+            request.operation.value,
+            engine,
+            request.to_params(),
+            out_dir=Path(out_dir) if out_dir else Path("."),
+            input_path=source,
+            input_sha256=file_sha256(source) if source else None,
+            input_duration=duration,
+        )
+        if out_dir is None:
+            from desktop_app import paths
+
+            job = self.store.update(job.id, out_dir=paths.data_dir() / "takes" / job.id)
+        return job
+
+    # --------------------------------------------------------------------------------------- run
+    def run(
+        self,
+        job_id: str,
+        cancel: threading.Event | None = None,
+        on_event: EventCallback | None = None,
+        *,
+        resubmit: bool = False,
+    ) -> JobRecord:
+        run = _Run(self, self.store.get(job_id), cancel or threading.Event(), on_event or (lambda _e: None))
+        return run.execute(resubmit=resubmit)
+
+    def resume_all(
+        self, cancel: threading.Event | None = None, on_event: EventCallback | None = None
+    ) -> list[JobRecord]:
+        """Run every unfinished job in turn (polling those the service already has)."""
+        cancel = cancel or threading.Event()
+        results = []
+        for job in reversed(self.store.unfinished()):
+            if cancel.is_set():
+                break
+            results.append(self.run(job.id, cancel, on_event))
+        return results
+
+
+class _Run:
+    """One execution of one job (a fresh object per ``run`` call; not shared between threads)."""
+
+    def __init__(self, runner: JobRunner, job: JobRecord, cancel: threading.Event, emit: EventCallback) -> None:
+        self.r = runner
+        self.store = runner.store
+        self.job = job
+        self.cancel = cancel
+        self._emit = emit
+        self.request = request_from_params(job.operation, job.params)
+        self.operation = Operation(job.operation)
+
+    def emit(self, kind: EventKind, **values) -> None:
+        try:
+            self._emit(JobEvent(self.job.id, kind, **values))
+        except Exception:  # a broken listener must not break the job
+            log.exception("job event listener failed")
+
+    def to(self, trigger: Trigger, message: str | None = None, **fields) -> None:
+        new = next_state(self.job.state, trigger, has_ids=self.job.has_ids)
+        self.job = self.store.update(self.job.id, state=new, **fields)
+        self.store.log_event(self.job.id, trigger.value, new, message)
+        self.emit(EventKind.STATE, state=new, message=message or new.label)
+
+    def refresh(self) -> None:
+        self.job = self.store.get(self.job.id)
+
+    def execute(self, *, resubmit: bool) -> JobRecord:
+        job = self.job
+        if job.state is JobState.DONE:
+            return job
+        if job.state in (JobState.FAILED, JobState.CANCELLED):
+            self.to(Trigger.RETRY, "Trying again", error_kind=None, error_message=None)
+            if self.job.state is JobState.DRAFT and self.job.submit_sent_at and not resubmit:
+                return self._fail(_interrupted())
+        action = resume_action(self.job.state, has_ids=self.job.has_ids, submit_started=bool(self.job.submit_sent_at))
+        if action is ResumeAction.HOLD and not resubmit:
+            return self._fail(_interrupted())
+        try:
+            with self.r.client_factory(job.engine) as clients:
+                submitting = action in (ResumeAction.SUBMIT, ResumeAction.HOLD) and not self.job.has_ids
+                if submitting and not submit_job(self, clients):
+                    return self.store.get(job.id)  # another process claimed it
+                if self.job.state is JobState.STALLED:
+                    self.to(Trigger.KEEP_WAITING, "Waiting for the service again")
+                status = self._poll(clients)
+                if status is None:
+                    return self.job  # stalled
+                self._download(clients, status)
+        except CancelledError:
+            note = " The service may still finish it and charge for it." if self.job.has_ids else ""
+            self.to(Trigger.CANCEL, f"Cancelled.{note}")
+        except ServiceError as error:
+            return self._fail(error)
+        except Exception as error:  # a bug must still leave the job in a known state
+            log.exception("job %s crashed", job.id)
+            return self._fail(ServiceError(f"Unexpected problem: {error}"))
+        return self.job
+
+    def _fail(self, error: ServiceError) -> JobRecord:
+        self.refresh()
+        if not self.job.state.finished:
+            self.to(Trigger.FAIL, str(error), error_kind=error.kind, error_message=str(error), finished_at=time.time())
+        self.emit(EventKind.ERROR, state=self.job.state, error=error, message=str(error))
+        return self.job
+
+    # -------------------------------------------------------------------------------------- poll
+    def _status(self, clients) -> JobStatus:
+        def on_retry(error: ServiceError, delay: float, attempt: int) -> None:
+            self.emit(EventKind.RETRY, error=error, delay=delay, message=str(error))
+
+        if self.operation.service == "sunoapi":
+            return clients.sunoapi.status(self.job.task_id, cancel=self.cancel, on_retry=on_retry)
+        if not self.r.budget.acquire(self.cancel):
+            raise CancelledError()
+        return clients.musicgpt.status(
+            self.operation, self.job.task_id, self.job.conversion_ids, cancel=self.cancel, on_retry=on_retry
+        )
+
+    def _poll(self, clients) -> JobStatus | None:
+        schedule, clock = self.r.settings.schedule, self.r._clock
+        deadline = clock() + self.r.settings.poll_timeout
+        eta_left = None
+        if self.job.eta_seconds is not None and self.job.submitted_at is not None:
+            eta_left = self.job.eta_seconds - (time.time() - self.job.submitted_at)
+        delay = schedule.first_delay(eta_left) if self.job.state is JobState.SUBMITTED else schedule.min_interval
+        delay = min(delay, max(0.0, deadline - clock()))
+        last_status, unchanged = self.job.service_status, 0
+        while True:
+            if self.r._wait(self.cancel, delay) or self.cancel.is_set():
+                raise CancelledError()
+            status = self._status(clients)
+            if status.cost is not None and status.cost != self.job.cost:
+                self.job = self.store.update(self.job.id, cost=status.cost)
+                self.emit(EventKind.CREDITS, cost=status.cost, credit_estimate=self.job.credit_estimate)
+            if status.raw_status != last_status:
+                self.store.update(self.job.id, service_status=status.raw_status)
+                self.store.log_event(self.job.id, "service_status", None, status.raw_status)
+                self.emit(EventKind.STATUS, message=status.raw_status)
+                last_status, unchanged = status.raw_status, 0
+            else:
+                unchanged += 1
+            if status.progress is Progress.FAILED:
+                reason = status.message or f"status {status.raw_status}"
+                raise JobFailedError(f"The service could not finish this job: {reason}", detail=status.message)
+            if status.progress is Progress.COMPLETED:
+                self.to(Trigger.POLL_COMPLETED, "Finished; downloading the takes")
+                return status
+            if self.job.state is not JobState.RUNNING:
+                self.to(Trigger.POLL_PENDING, "The service is working on it")
+            if clock() >= deadline:
+                minutes = self.r.settings.poll_timeout / 60
+                self.to(Trigger.TIMEOUT, f"Still running after {minutes:.0f} min — keep waiting?")
+                return None
+            delay = min(schedule.next_delay(unchanged), max(0.0, deadline - clock()))
+
+    # ---------------------------------------------------------------------------------- download
+    def _download(self, clients, status: JobStatus) -> None:
+        out_dir = self.job.out_dir
+        out_dir.mkdir(parents=True, exist_ok=True)
+        have = {t.idx: t for t in self.store.takes(self.job.id) if t.path.exists()}
+        for position, take in enumerate(status.takes, start=1):
+            if position in have:
+                continue
+            url = take.best_url
+            assert url is not None  # COMPLETED guarantees a URL per take
+
+            def progress(done: int, total: int | None, _pos: int = position) -> None:
+                self.emit(EventKind.DOWNLOAD, done=done, total=total, take_index=_pos)
+
+            def fetch(_url: str = url, _pos: int = position):
+                return download_take(
+                    clients.http, _url, out_dir / f"take-{_pos}", max_bytes=self.r.settings.max_download_bytes,
+                    on_progress=progress, cancel=self.cancel, auth_headers=clients.download_auth,
+                    auth_origin=clients.download_auth_origin, service=clients.label,
+                )  # fmt: skip
+
+            def on_retry(error: ServiceError, delay: float, attempt: int) -> None:
+                self.emit(EventKind.RETRY, error=error, delay=delay, message=str(error))
+
+            got = call_with_retry(
+                fetch, policy=self.r.settings.download_policy, cancel=self.cancel, on_retry=on_retry,
+                wait=lambda seconds: self.r._wait(self.cancel, seconds),
+            )  # fmt: skip
+            record = TakeRecord(
+                idx=position,
+                path=got.path,
+                conversion_id=take.conversion_id,
+                format=got.format,
+                duration=got.duration,
+                title=take.title,
+                lyrics=take.lyrics,
+                lyrics_timestamped=[line.__dict__ for line in take.lyrics_timestamped]
+                if take.lyrics_timestamped is not None
+                else None,
+            )
+            stored = self.store.add_take(self.job.id, record)
+            self.store.log_event(self.job.id, "take", None, got.path.name, {"bytes": got.size})
+            self.emit(EventKind.TAKE, take=stored, take_index=position)
+        if not status.takes:
+            raise DownloadError("The service finished but offered no takes to download.")
+        self.job = self.store.update(self.job.id, finished_at=time.time())
+        self.to(Trigger.DOWNLOADED, f"Done: {len(status.takes)} take(s) in {out_dir}")
+        write_summary(self.job, self.store.takes(self.job.id), self.store.events(self.job.id))
+
+
+def _interrupted() -> InterruptedSubmitError:
+    return InterruptedSubmitError(
+        "Retake stopped while this job was being sent, before the service confirmed it. It may have been "
+        "received (and charged): check your account's history, then use “Send again” if it is not there."
+    )
+
+
+__all__ = ["JobEvent", "JobRunner", "RunnerSettings"]

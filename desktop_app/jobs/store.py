@@ -1,0 +1,374 @@
+"""The job store: SQLite in WAL mode in the user data folder, shared by the GUI and the CLI.
+
+Tables: ``jobs`` (operation, engine, parameters, input file + SHA-256, service ids, state, ETA,
+credit estimate, cost, times, error), ``takes`` (file, duration, title, lyrics, timestamped
+lyrics) and ``events`` (an append-only log per job). The schema version lives in
+``PRAGMA user_version``; :data:`MIGRATIONS` upgrades older databases in order and a database
+from a newer Retake is refused rather than damaged. API keys are never stored here.
+
+``JobStore(path=None)`` (default ``paths.data_dir()/jobs.sqlite3``) is safe to share between
+threads (one connection behind a lock) and between processes (WAL + busy timeout).
+``claim_draft(job_id)`` is an atomic compare-and-set, so two processes can never both submit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from desktop_app.jobs.states import JobState
+
+DB_NAME = "jobs.sqlite3"
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the first schema
+    """
+    CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        operation TEXT NOT NULL,
+        engine TEXT NOT NULL,
+        params TEXT NOT NULL,
+        input_path TEXT,
+        input_sha256 TEXT,
+        input_duration REAL,
+        out_dir TEXT NOT NULL,
+        state TEXT NOT NULL,
+        task_id TEXT,
+        conversion_ids TEXT NOT NULL DEFAULT '[]',
+        upload_url TEXT,
+        eta_seconds REAL,
+        credit_estimate REAL,
+        cost REAL,
+        service_status TEXT,
+        error_kind TEXT,
+        error_message TEXT,
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL,
+        submit_sent_at REAL,
+        submitted_at REAL,
+        finished_at REAL
+    );
+    CREATE INDEX jobs_state ON jobs(state);
+    CREATE TABLE takes (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        conversion_id TEXT,
+        path TEXT NOT NULL,
+        format TEXT,
+        duration REAL,
+        title TEXT,
+        lyrics TEXT,
+        lyrics_timestamped TEXT,
+        created_at REAL NOT NULL,
+        UNIQUE(job_id, idx)
+    );
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        at REAL NOT NULL,
+        kind TEXT NOT NULL,
+        state TEXT,
+        message TEXT,
+        data TEXT
+    );
+    CREATE INDEX events_job ON events(job_id, id);
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_JOB_COLUMNS = (
+    "operation", "engine", "params", "input_path", "input_sha256", "input_duration", "out_dir", "state",
+    "task_id", "conversion_ids", "upload_url", "eta_seconds", "credit_estimate", "cost", "service_status",
+    "error_kind", "error_message", "submit_sent_at", "submitted_at", "finished_at",
+)  # fmt: skip
+
+
+class StoreError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class JobRecord:
+    id: str
+    operation: str
+    engine: str
+    params: dict[str, Any]
+    out_dir: Path
+    state: JobState
+    created_at: float
+    updated_at: float
+    input_path: Path | None = None
+    input_sha256: str | None = None
+    input_duration: float | None = None
+    task_id: str | None = None
+    conversion_ids: tuple[str, ...] = ()
+    upload_url: str | None = None
+    eta_seconds: float | None = None
+    credit_estimate: float | None = None
+    cost: float | None = None
+    service_status: str | None = None
+    error_kind: str | None = None
+    error_message: str | None = None
+    submit_sent_at: float | None = None
+    submitted_at: float | None = None
+    finished_at: float | None = None
+
+    @property
+    def has_ids(self) -> bool:
+        """The service knows this job: it must be polled, never submitted again."""
+        return bool(self.task_id)
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> JobRecord:
+        d = dict(row)
+        return cls(
+            **{
+                **d,
+                "params": json.loads(d["params"]),
+                "out_dir": Path(d["out_dir"]),
+                "state": JobState(d["state"]),
+                "input_path": Path(d["input_path"]) if d["input_path"] else None,
+                "conversion_ids": tuple(json.loads(d["conversion_ids"] or "[]")),
+            }
+        )
+
+
+@dataclass(frozen=True)
+class TakeRecord:
+    idx: int
+    path: Path
+    conversion_id: str | None = None
+    format: str | None = None
+    duration: float | None = None
+    title: str | None = None
+    lyrics: str | None = None
+    lyrics_timestamped: list[dict[str, Any]] | None = None
+    job_id: str | None = None
+    created_at: float = field(default_factory=time.time)
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    id: int
+    job_id: str
+    at: float
+    kind: str
+    state: str | None
+    message: str | None
+    data: dict[str, Any] | None
+
+
+def file_sha256(path: Path, chunk: int = 1 << 20) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        while block := handle.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def default_path() -> Path:
+    from desktop_app import paths
+
+    return paths.data_dir() / DB_NAME
+
+
+class JobStore:
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = Path(path) if path is not None else default_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(self.path, timeout=10.0, check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.execute("PRAGMA busy_timeout=10000")
+        self._migrate()
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> JobStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------------------ schema
+    @property
+    def schema_version(self) -> int:
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        with self._lock:
+            version = self.schema_version
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"The job database {self.path} was written by a newer Retake (schema {version}); "
+                    "update Retake to open it."
+                )
+            for number in range(version + 1, SCHEMA_VERSION + 1):
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    if self.schema_version < number:  # another process may have just done it
+                        for statement in MIGRATIONS[number - 1].split(";"):
+                            if statement.strip():
+                                self._db.execute(statement)
+                        self._db.execute(f"PRAGMA user_version={number}")
+                    self._db.execute("COMMIT")
+                except Exception:
+                    self._db.execute("ROLLBACK")
+                    raise
+
+    # -------------------------------------------------------------------------------- jobs
+    def create_job(
+        self,
+        operation: str,
+        engine: str,
+        params: dict[str, Any],
+        *,
+        out_dir: Path,
+        input_path: Path | None = None,
+        input_sha256: str | None = None,
+        input_duration: float | None = None,
+    ) -> JobRecord:
+        job_id = uuid.uuid4().hex[:12]
+        now = time.time()
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO jobs (id, operation, engine, params, input_path, input_sha256, input_duration, out_dir,"
+                " state, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    job_id, str(operation), engine, json.dumps(params), str(input_path) if input_path else None,
+                    input_sha256, input_duration, str(out_dir), JobState.DRAFT.value, now, now,
+                ),
+            )  # fmt: skip
+            self.log_event(job_id, "created", JobState.DRAFT, None)
+        return self.get(job_id)
+
+    def get(self, job_id: str) -> JobRecord:
+        """The job with this id, or the only one whose id starts with it; KeyError otherwise."""
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchall()
+            if not rows and job_id:
+                rows = self._db.execute(
+                    "SELECT * FROM jobs WHERE id LIKE ? ESCAPE '\\' LIMIT 2", (_like_prefix(job_id),)
+                ).fetchall()
+        if len(rows) != 1:
+            raise KeyError(job_id if not rows else f"{job_id} is ambiguous")
+        return JobRecord.from_row(rows[0])
+
+    def list_jobs(self, *, states: tuple[JobState, ...] | None = None, limit: int | None = None) -> list[JobRecord]:
+        sql, args = "SELECT * FROM jobs", []
+        if states:
+            sql += f" WHERE state IN ({','.join('?' * len(states))})"
+            args += [s.value for s in states]
+        sql += " ORDER BY created_at DESC"
+        if limit:
+            sql += " LIMIT ?"
+            args.append(limit)
+        with self._lock:
+            return [JobRecord.from_row(r) for r in self._db.execute(sql, args).fetchall()]
+
+    def unfinished(self) -> list[JobRecord]:
+        return self.list_jobs(states=tuple(s for s in JobState if not s.finished))
+
+    def update(self, job_id: str, **values: Any) -> JobRecord:
+        unknown = set(values) - set(_JOB_COLUMNS)
+        if unknown:
+            raise ValueError(f"unknown job fields: {sorted(unknown)}")
+        if not values:
+            return self.get(job_id)
+        encoded = {k: _encode(k, v) for k, v in values.items()}
+        sets = ", ".join(f"{k} = ?" for k in encoded)
+        with self._lock:
+            cursor = self._db.execute(
+                f"UPDATE jobs SET {sets}, updated_at = ? WHERE id = ?", (*encoded.values(), time.time(), job_id)
+            )
+            if cursor.rowcount != 1:
+                raise KeyError(job_id)
+        return self.get(job_id)
+
+    def compare_and_set_state(self, job_id: str, expected: tuple[JobState, ...], new: JobState) -> bool:
+        """Move to ``new`` only if the job is still in one of ``expected`` (atomic across processes)."""
+        marks = ",".join("?" * len(expected))
+        with self._lock:
+            cursor = self._db.execute(
+                f"UPDATE jobs SET state = ?, updated_at = ? WHERE id = ? AND state IN ({marks})",
+                (new.value, time.time(), job_id, *(s.value for s in expected)),
+            )
+            return cursor.rowcount == 1
+
+    def delete_job(self, job_id: str) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM jobs WHERE id = ?", (job_id,))
+
+    # ------------------------------------------------------------------------------- takes
+    def add_take(self, job_id: str, take: TakeRecord) -> TakeRecord:
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO takes (job_id, idx, conversion_id, path, format, duration, title, lyrics,"
+                " lyrics_timestamped, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (
+                    job_id, take.idx, take.conversion_id, str(take.path), take.format, take.duration, take.title,
+                    take.lyrics, json.dumps(take.lyrics_timestamped) if take.lyrics_timestamped is not None else None,
+                    take.created_at,
+                ),
+            )  # fmt: skip
+        return TakeRecord(**{**take.__dict__, "job_id": job_id})
+
+    def takes(self, job_id: str) -> list[TakeRecord]:
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM takes WHERE job_id = ? ORDER BY idx", (job_id,)).fetchall()
+        out = []
+        for row in rows:
+            d = dict(row)
+            d.pop("id")
+            d["path"] = Path(d["path"])
+            d["lyrics_timestamped"] = json.loads(d["lyrics_timestamped"]) if d["lyrics_timestamped"] else None
+            out.append(TakeRecord(**d))
+        return out
+
+    # ------------------------------------------------------------------------------ events
+    def log_event(
+        self, job_id: str, kind: str, state: JobState | None = None, message: str | None = None, data: Any = None
+    ) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO events (job_id, at, kind, state, message, data) VALUES (?,?,?,?,?,?)",
+                (job_id, time.time(), kind, state.value if state else None, message,
+                 json.dumps(data) if data is not None else None),
+            )  # fmt: skip
+
+    def events(self, job_id: str) -> list[EventRecord]:
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM events WHERE job_id = ? ORDER BY id", (job_id,)).fetchall()
+        return [
+            EventRecord(r["id"], r["job_id"], r["at"], r["kind"], r["state"], r["message"],
+                        json.loads(r["data"]) if r["data"] else None)
+            for r in rows
+        ]  # fmt: skip
+
+
+def _encode(column: str, value: Any) -> Any:
+    if column == "conversion_ids":
+        return json.dumps(list(value or ()))
+    if column == "params":
+        return json.dumps(value)
+    if isinstance(value, JobState):
+        return value.value
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def _like_prefix(prefix: str) -> str:
+    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
