@@ -37,7 +37,7 @@ from desktop_app.api.results import (
 )
 from desktop_app.api.retry import RetryPolicy, call_with_retry
 from desktop_app.api.transport import json_of, send
-from desktop_app.api.upload import ProgressCallback, ProgressReader, mime_type, safe_file_name
+from desktop_app.api.upload import ProgressCallback, ProgressReader, mime_type, multipart_without_files, safe_file_name
 
 VOICE_CACHE_SECONDS = 600.0
 
@@ -106,7 +106,9 @@ class MusicGPTClient:
 
         def attempt() -> SubmitReceipt:
             if source is None:
-                response = send(self.http, MUSICGPT, "POST", url, data=form, files={}, headers=self._headers)
+                body, content_type = multipart_without_files(form)
+                headers = {**self._headers, "Content-Type": content_type}
+                response = send(self.http, MUSICGPT, "POST", url, content=body, headers=headers)
                 return parse_musicgpt_submit(json_of(response, MUSICGPT))
             path = Path(source)
             with path.open("rb") as handle:

@@ -7,6 +7,7 @@ bytes on the way out and stop the upload at the next chunk when the user cancels
 from __future__ import annotations
 
 import re
+import secrets
 import threading
 import unicodedata
 from collections.abc import Callable
@@ -73,3 +74,14 @@ def safe_file_name(name: str, default: str = "audio", max_length: int = 100) -> 
     if dot and len(suffix) <= 5 and len(name) > max_length:
         return stem[: max_length - len(suffix) - 1] + "." + suffix
     return name[:max_length]
+
+
+def multipart_without_files(fields: dict[str, str]) -> tuple[bytes, str]:
+    """A multipart/form-data body of text fields only (httpx sends urlencoded when there is no file,
+    but the audio endpoints are documented as multipart). Returns (body, content type)."""
+    boundary = secrets.token_hex(16)
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode() + value.encode() + b"\r\n"
+        for name, value in fields.items()
+    ]
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
