@@ -150,7 +150,8 @@ def _read_chunks(
     shortfall = info.frames - read
     if shortfall > (MP3_LENGTH_SLACK if info.subtype == "MPEG_LAYER_III" else 0):
         raise TruncatedFileError(path, _stopped_reason(read, info))
-    samples = samples[:read]
+    if shortfall:
+        samples = samples[:read]
     if builder is not None:
         # Within the MP3 slack the pyramid was sized for the header's length: size it again.
         peaks = builder.finish() if shortfall == 0 else PeakPyramid.from_samples(samples)
