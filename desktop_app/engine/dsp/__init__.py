@@ -1,0 +1,1 @@
+"""Signal processing behind the local engine's operations (numpy, scipy, pedalboard)."""

@@ -1,0 +1,60 @@
+"""Result and upload files, served like the services' S3 links: plain GET, no key (the ids are unguessable).
+
+The ``files`` route honours the download faults: ``cut`` promises the whole file in Content-Length
+and drops the connection part-way; ``short`` sends a complete-looking response that holds only
+part of the file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from desktop_app.engine.context import EngineContext, fault_response, take_faults
+
+MEDIA_TYPES = {".mp3": "audio/mpeg", ".wav": "audio/wav", ".flac": "audio/flac", ".m4a": "audio/mp4"}
+
+
+class DownloadCut(Exception):
+    """Raised inside a streaming body to drop the connection (the ``cut`` fault)."""
+
+
+def _resolve(root: Path, *parts: str) -> Path | None:
+    candidate = root.joinpath(*parts).resolve()
+    if root.resolve() not in candidate.parents or not candidate.is_file():
+        return None
+    return candidate
+
+
+async def serve_file(request: Request) -> Response:
+    ctx: EngineContext = request.app.state.ctx
+    faults = await take_faults(ctx, "files")
+    if faults.status:
+        return fault_response(faults.status, "files")
+    kind = request.path_params["kind"]
+    if kind not in ("conversions", "uploads"):
+        return Response("Not found", status_code=404, media_type="text/plain")
+    path = _resolve(ctx.store.root / kind, *request.path_params["rest"].split("/"))
+    if path is None:
+        return Response("Not found", status_code=404, media_type="text/plain")
+    media_type = MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
+    fault = faults.download
+    if fault is None:
+        return FileResponse(path, media_type=media_type, filename=path.name)
+    data = path.read_bytes()
+    keep = int(len(data) * fault.fraction)
+    if fault.kind == "short":
+        return Response(data[:keep], media_type=media_type, headers={"X-Retake-Fault": fault.text})
+
+    async def cut_body():
+        yield data[:keep]
+        raise DownloadCut(f"download cut after {keep} of {len(data)} bytes ({fault.text})")
+
+    headers = {"Content-Length": str(len(data)), "X-Retake-Fault": fault.text}
+    return StreamingResponse(cut_body(), media_type=media_type, headers=headers)
+
+
+ROUTES = [Route("/files/{kind}/{rest:path}", serve_file, methods=["GET", "HEAD"])]
