@@ -68,7 +68,9 @@ class MusicGPTClient:
         *,
         policy: RetryPolicy | None = None,
         wait=None,
+        service: str = MUSICGPT,
     ) -> None:
+        self.service = service  # the name errors use: "MusicGPT", "the local engine", ...
         self.http = http
         self.base_url = base_url.rstrip("/")
         self._api_key = api_key
@@ -108,22 +110,24 @@ class MusicGPTClient:
             if source is None:
                 body, content_type = multipart_without_files(form)
                 headers = {**self._headers, "Content-Type": content_type}
-                response = send(self.http, MUSICGPT, "POST", url, content=body, headers=headers)
-                return parse_musicgpt_submit(json_of(response, MUSICGPT))
+                response = send(self.http, self.service, "POST", url, content=body, headers=headers)
+                return parse_musicgpt_submit(json_of(response, self.service))
             path = Path(source)
             with path.open("rb") as handle:
                 reader = ProgressReader(handle, path.stat().st_size, on_progress, cancel)
                 files = {"audio_file": (safe_file_name(path.name), reader, mime_type(path))}
-                response = send(self.http, MUSICGPT, "POST", url, data=form, files=files, headers=self._headers)
-            return parse_musicgpt_submit(json_of(response, MUSICGPT))
+                response = send(self.http, self.service, "POST", url, data=form, files=files, headers=self._headers)
+            return parse_musicgpt_submit(json_of(response, self.service))
 
         return self._retry(attempt, cancel, idempotent=False, on_retry=on_retry)
 
     # ---------------------------------------------------------------------------------- status
     def _by_id(self, params: dict[str, str], cancel, on_retry) -> Any:
         def attempt() -> Any:
-            response = send(self.http, MUSICGPT, "GET", self.base_url + "/byId", params=params, headers=self._headers)
-            return json_of(response, MUSICGPT)
+            response = send(
+                self.http, self.service, "GET", self.base_url + "/byId", params=params, headers=self._headers
+            )
+            return json_of(response, self.service)
 
         return self._retry(attempt, cancel, on_retry=on_retry)
 
@@ -184,8 +188,8 @@ class MusicGPTClient:
             return cached[1]
 
         def attempt() -> Any:
-            response = send(self.http, MUSICGPT, "GET", self.base_url + path, params=params, headers=self._headers)
-            return json_of(response, MUSICGPT)
+            response = send(self.http, self.service, "GET", self.base_url + path, params=params, headers=self._headers)
+            return json_of(response, self.service)
 
         items, total = parse_voices(self._retry(attempt, cancel))
         result = VoicePage(items, page, limit, total)

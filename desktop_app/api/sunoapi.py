@@ -50,7 +50,9 @@ class SunoApiClient:
         *,
         policy: RetryPolicy | None = None,
         wait=None,
+        service: str = SUNOAPI,
     ) -> None:
+        self.service = service  # the name errors use: "MusicGPT", "the local engine", ...
         self.http = http
         self.api_base = api_base.rstrip("/")
         self.upload_base = upload_base.rstrip("/")
@@ -66,9 +68,9 @@ class SunoApiClient:
         return {"Authorization": f"Bearer {self._api_key}"}
 
     def _data(self, response: httpx.Response) -> Any:
-        code, msg, data = suno_envelope(json_of(response, SUNOAPI))
+        code, msg, data = suno_envelope(json_of(response, self.service))
         if code != 200:
-            raise error_for_status(code, SUNOAPI, msg, suno_code=True)
+            raise error_for_status(code, self.service, msg, suno_code=True)
         return data
 
     def upload(
@@ -87,7 +89,7 @@ class SunoApiClient:
                 reader = ProgressReader(handle, path.stat().st_size, on_progress, cancel)
                 response = send(
                     self.http,
-                    SUNOAPI,
+                    self.service,
                     "POST",
                     self.upload_base + UPLOAD_PATH,
                     data={"uploadPath": UPLOAD_FOLDER, "fileName": name},
@@ -106,7 +108,7 @@ class SunoApiClient:
 
         def attempt() -> SubmitReceipt:
             response = send(
-                self.http, SUNOAPI, "POST", self.api_base + ADD_VOCALS_PATH, json=body, headers=self._headers
+                self.http, self.service, "POST", self.api_base + ADD_VOCALS_PATH, json=body, headers=self._headers
             )
             return parse_suno_submit(self._data(response))
 
@@ -118,7 +120,7 @@ class SunoApiClient:
         def attempt() -> JobStatus:
             response = send(
                 self.http,
-                SUNOAPI,
+                self.service,
                 "GET",
                 self.api_base + RECORD_INFO_PATH,
                 params={"taskId": task_id},

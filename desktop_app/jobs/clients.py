@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 
 from desktop_app.api.engines import Endpoints, EngineKind, endpoints_for, parse_engine
+from desktop_app.api.errors import MUSICGPT, SUNOAPI
 from desktop_app.api.keys import KeyStore, resolve_api_key
 from desktop_app.api.musicgpt import MusicGPTClient
 from desktop_app.api.redact import register_secret
@@ -37,15 +38,20 @@ class EngineClients:
         label: str,
         policy: RetryPolicy | None = None,
         wait=None,
+        service_names: tuple[str, str] | None = None,
     ) -> None:
         self.engine = engine
         self.label = label
         self.endpoints = endpoints
         self.http = http
-        self.musicgpt = MusicGPTClient(http, endpoints.musicgpt_base, api_key, policy=policy, wait=wait)
-        self.sunoapi = SunoApiClient(
-            http, endpoints.sunoapi_base, endpoints.sunoapi_upload_base, api_key, policy=policy, wait=wait
+        names = service_names or (MUSICGPT, SUNOAPI)
+        self.musicgpt = MusicGPTClient(
+            http, endpoints.musicgpt_base, api_key, policy=policy, wait=wait, service=names[0]
         )
+        self.sunoapi = SunoApiClient(
+            http, endpoints.sunoapi_base, endpoints.sunoapi_upload_base, api_key, policy=policy, wait=wait,
+            service=names[1],
+        )  # fmt: skip
         # Downloads from the engine's own origin (the local engine serves its files) may need the key.
         self.download_auth = {"Authorization": api_key}
         self.download_auth_origin = endpoints.musicgpt_base
@@ -109,7 +115,9 @@ class ClientFactory:
             explicit = self._api_keys.get(spec.name) or self._api_keys.get("*")
             key = resolve_api_key(spec, explicit=explicit, store=self._key_store).value
         http = make_http_client(transport=self._transport)
-        return EngineClients(spec.name, endpoints, key, http, label=spec.label, policy=self._policy, wait=self._wait)
+        names = {EngineKind.LOCAL: ("Local engine",) * 2, EngineKind.CUSTOM: (spec.label,) * 2}.get(spec.kind)
+        return EngineClients(spec.name, endpoints, key, http, label=spec.label, policy=self._policy, wait=self._wait,
+                             service_names=names)  # fmt: skip
 
     def close(self) -> None:
         with self._lock:
