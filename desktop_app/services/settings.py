@@ -61,6 +61,7 @@ class Options:
     snap_to_grid = Option("settings/snap_to_grid", True)
     snap_to_zero = Option("settings/snap_to_zero", True)
     recent_files = Option("persist/recent_files", [])
+    loop_enabled = Option("persist/loop_enabled", False)
     last_folder = Option("persist/last_folder", "")
     window_geometry = Option("persist/window_geometry", QByteArray())
     window_state = Option("persist/window_state", QByteArray())

@@ -14,8 +14,8 @@ from tests.ui.songs import beat_song
 def test_tempo_and_downbeat_of_a_drum_loop(bpm: float, downbeat: float) -> None:
     estimate = estimate_tempo(beat_song(40, bpm=bpm, first_downbeat=downbeat), 44100)
     assert estimate is not None
-    assert estimate.bpm == pytest.approx(bpm, abs=0.2)
-    assert estimate.first_downbeat == pytest.approx(downbeat, abs=0.02)
+    assert estimate.bpm == pytest.approx(bpm, abs=0.05)
+    assert estimate.first_downbeat == pytest.approx(downbeat, abs=0.005)  # 5 ms: inaudible as a grid error
     assert estimate.confidence > 0.3
 
 
@@ -23,8 +23,8 @@ def test_mono_and_other_rates_work() -> None:
     song = beat_song(30, bpm=110, first_downbeat=0.8, rate=48000)[:, :1]
     estimate = estimate_tempo(song, 48000)
     assert estimate is not None
-    assert estimate.bpm == pytest.approx(110, abs=0.2)
-    assert estimate.first_downbeat == pytest.approx(0.8, abs=0.02)
+    assert estimate.bpm == pytest.approx(110, abs=0.05)
+    assert estimate.first_downbeat == pytest.approx(0.8, abs=0.005)
 
 
 @pytest.mark.parametrize(
