@@ -6,21 +6,18 @@ Called on a worker thread. Returns nothing: it fills the job's takes and lets th
 from __future__ import annotations
 
 import logging
-import os
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import numpy as np
 
-from desktop_app.audio import ffmpeg, load, save
-from desktop_app.engine import voices
+from desktop_app.audio import load
+from desktop_app.engine import takefiles, voices
 from desktop_app.engine.dsp import cover, inpaint, remix, vocals
 from desktop_app.engine.store import Job, JobStore
 
 log = logging.getLogger(__name__)
 
 ENGINE_LABEL = "Retake local engine"
-MP3_BITRATE = "192k"
 # MP3 encoding runs in ffmpeg subprocesses; two at a time encode both takes of a job in parallel.
 _ENCODERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="engine-mp3")
 
@@ -79,8 +76,11 @@ def _write_takes(job: Job, store: JobStore, outputs: list[np.ndarray], rate: int
     for index, (take, audio) in enumerate(zip(job.takes, outputs, strict=True)):
         title = f"{KIND_TITLES[job.kind]} take {index + 1} ({ENGINE_LABEL})"
         tags = {"title": title, "software": ENGINE_LABEL, "comment": f"task {job.task_id}"}
-        wav = save(audio, folder / f"{take.conversion_id}.wav", "wav", sample_rate=rate, wav_subtype=subtype, tags=tags)
-        mp3_jobs.append(_ENCODERS.submit(_encode_mp3, audio, rate, folder / f"{take.conversion_id}.mp3", tags))
+        pcm16 = takefiles.to_int16(audio)
+        # The MP3 encoders are subprocesses: start them first, write the WAV while they run.
+        mp3_jobs.append(_ENCODERS.submit(takefiles.write_mp3, pcm16, rate, folder / f"{take.conversion_id}.mp3", tags))
+        data = pcm16 if subtype == "PCM_16" else takefiles.to_pcm(audio, subtype)
+        wav = takefiles.write_wav(data, rate, folder / f"{take.conversion_id}.wav", subtype, tags)
         take.wav, take.title, take.duration = wav.name, title, round(audio.shape[0] / rate, 4)
         take.lyrics = _lyrics(job)
         take.lyrics_timestamped = stamps[index]
@@ -88,17 +88,6 @@ def _write_takes(job: Job, store: JobStore, outputs: list[np.ndarray], rate: int
     for take, pending in zip(job.takes, mp3_jobs, strict=True):
         take.mp3 = pending.result().name
         store.save(job)
-
-
-def _encode_mp3(audio: np.ndarray, rate: int, path: Path, tags: dict) -> Path:
-    """LAME at 192 kb/s with its faster psychoacoustic search (-q 7): the WAV is the lossless copy."""
-    partial = path.with_name(path.name + ".part")
-    args = ["-f", "mp3", "-codec:a", "libmp3lame", "-b:a", MP3_BITRATE, "-compression_level", "7"]
-    for name, value in tags.items():
-        args += ["-metadata", f"{name}={value}"]
-    ffmpeg.encode(np.clip(audio, -1.0, 1.0), rate, partial, args)
-    os.replace(partial, path)
-    return path
 
 
 def _lyrics(job: Job) -> str:

@@ -47,17 +47,29 @@ class Features:
         return round(frame * self.hop * self.factor)
 
 
+def to_mono(samples: np.ndarray) -> np.ndarray:
+    """Channel average; a matrix-vector product is several times faster than ``mean(axis=1)``."""
+    if samples.ndim == 1:
+        return samples
+    return samples @ np.full(samples.shape[1], 1.0 / samples.shape[1], samples.dtype)
+
+
 def decimation_factor(sample_rate: int) -> int:
     return max(1, int(sample_rate // ANALYSIS_RATE))
 
 
 def analysis_signal(samples: np.ndarray, sample_rate: int) -> tuple[np.ndarray, int]:
-    """Mono, decimated by an integer factor (anti-aliased) to about 11 kHz."""
-    mono = samples.mean(axis=1) if samples.ndim == 2 else samples
+    """Mono, decimated by an integer factor to about 11 kHz.
+
+    A boxcar average is a poor anti-alias filter, but whatever folds down folds down identically in
+    every repeat of a passage, so self-similarity is unaffected, and it is ten times cheaper.
+    """
+    mono = to_mono(samples).astype(np.float32, copy=False)
     factor = decimation_factor(sample_rate)
     if factor > 1:
-        mono = signal.resample_poly(mono.astype(np.float32), 1, factor, window=("kaiser", 5.0))
-    return mono.astype(np.float32, copy=False), factor
+        usable = len(mono) - len(mono) % factor
+        mono = mono[:usable].reshape(-1, factor).mean(axis=1)
+    return mono, factor
 
 
 def power_spectrogram(mono: np.ndarray) -> np.ndarray:

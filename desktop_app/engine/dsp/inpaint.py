@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import signal
 
-from desktop_app.engine.dsp.features import N_FFT, Features, describe
+from desktop_app.engine.dsp.features import N_FFT, Features, describe, to_mono
 from desktop_app.engine.dsp.splice import splice_into
 
 CONTEXT_SECONDS = 4.0  # template length each side (the paper links frames within ~5 s of the gap)
@@ -62,7 +62,7 @@ def inpaint(samples: np.ndarray, sample_rate: int, start: int, end: int, count: 
         raise ValueError("the region must lie inside the song")
     features = describe(samples, sample_rate)
     candidates = rank_candidates(features, start, end, frames, count)
-    mono = samples.mean(axis=1)
+    mono = to_mono(samples)
     borrows = [refine(mono, sample_rate, start, end, lag, score, features) for lag, score in candidates]
     fade = max(1, min(int(CROSSFADE_SECONDS * sample_rate), (end - start) // 4))
     takes = [splice_into(samples, start, end, samples[start - b.lag : end - b.lag], fade) for b in borrows]
