@@ -53,6 +53,8 @@ def estimate_tempo(
     # window's tail, about 0.85 of a window after the frame starts (measured on clicks).
     offset_s = (_WINDOW * 0.85) / rate
     first_beat, beat_s = _refine_grid(mono, rate, phase / fps + offset_s, beat_s)
+    if abs(60.0 / beat_s - round(60.0 / beat_s)) < 0.03:
+        beat_s = 60.0 / round(60.0 / beat_s)  # songs made in a DAW sit on whole BPMs
     downbeat = _downbeat_phase(low_envelope + 0.25 * envelope, fps, period, phase, beats_per_bar)
     origin = first_beat + downbeat * beat_s
     start = _music_start(mono, rate)
@@ -198,13 +200,13 @@ def _refine_grid(mono: np.ndarray, rate: int, first_beat: float, beat_s: float) 
     if strong.sum() < 8:
         return first_beat, beat_s
     k, off = index[strong].astype(np.float64), offsets[strong].astype(np.float64)
-    for _ in range(2):  # fit, drop beats more than 5 ms off the line, fit again
-        slope, intercept = np.polyfit(k, off, 1)
-        good = np.abs(off - (intercept + slope * k)) < 0.005 * rate
-        if good.sum() < 8:
-            break
-        k, off = k[good], off[good]
-    slope, intercept = np.polyfit(k, off, 1)
+    # Theil–Sen start (median of pairwise slopes): off-beat snares and hats cannot drag it.
+    i, j = np.triu_indices(k.size, 1)
+    slope = float(np.median((off[j] - off[i]) / (k[j] - k[i])))
+    intercept = float(np.median(off - slope * k))
+    good = np.abs(off - (intercept + slope * k)) < 0.005 * rate  # then least squares on the inliers
+    if good.sum() >= 8:
+        slope, intercept = np.polyfit(k[good], off[good], 1)
     return first_beat + intercept / rate, beat_s + slope / rate
 
 

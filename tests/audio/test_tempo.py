@@ -45,3 +45,17 @@ def test_tap_tempo_uses_the_last_run_and_ignores_a_stray_tap() -> None:
     assert tap_tempo(taps) == pytest.approx(120.0, abs=3.0)
     assert tap_tempo([1.0]) is None
     assert tap_tempo([1.0, 5.0]) is None
+
+
+def test_demo_song_grid_matches_its_score() -> None:
+    import soundfile as sf
+
+    from desktop_app.paths import demo_song
+
+    if not demo_song().exists():
+        pytest.skip("the demo song is not generated in this checkout")
+    samples, rate = sf.read(str(demo_song()), dtype="float32", always_2d=True)
+    estimate = estimate_tempo(samples, rate)
+    assert estimate is not None
+    assert estimate.bpm == pytest.approx(120.0, abs=0.01)  # resources/demo/README.md: 120 BPM, bar 1 at 0.0 s
+    assert estimate.first_downbeat == pytest.approx(0.0, abs=0.005)
