@@ -128,6 +128,8 @@ def run(args: argparse.Namespace) -> int:
             max_download_bytes=int(args.max_download_mb * 1024 * 1024),
         )
         with cli_runner(api_key=args.api_key, engine=args.engine, settings=settings) as runner:
+            with runner.client_factory(args.engine):  # a missing key or a dead engine shows before any job exists
+                pass
             job = runner.create(request, args.engine, out_dir=args.out.expanduser().resolve() if args.out else None,
                                 duration=duration)  # fmt: skip
             print(f"job {job.id}: {request.operation.label} on {args.engine}", file=sys.stderr, flush=True)
@@ -138,4 +140,5 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     except ServiceError as exc:  # invalid request, wrong engine, missing key, insecure URL
         print(f"error: {exc}", file=sys.stderr, flush=True)
-        return EXIT_INVALID if exc.kind in ("invalid_request", "engine_mismatch", "insecure_engine") else EXIT_FAILED
+        setup_problems = ("invalid_request", "engine_mismatch", "insecure_engine", "missing_key")
+        return EXIT_INVALID if exc.kind in setup_problems else EXIT_FAILED
