@@ -2,13 +2,14 @@
 
 Measured here: with PySide6 6.12.0 on CPython 3.11, *every* call of a Qt method that returns
 void (``label.setText``, ``painter.drawLine``, ``widget.update`` ...) drops one reference to
-``None`` too many. After a few thousand such calls None's count reaches zero and CPython aborts
-with "Fatal Python error: none_dealloc". 6.11.3 does not do it, and Python 3.12+ is immune
-because None is immortal there (PEP 683).
+``None`` too many, and every ``signal.emit(...)`` drops one reference to ``True``. After a few
+thousand calls the count reaches zero and CPython aborts ("Fatal Python error: none_dealloc" or
+"bool_dealloc"). 6.11.3 does not do it, and Python 3.12+ is immune because these singletons
+are immortal there (PEP 683).
 
-The guard detects the leak with a probe and, only then, gives None a reference count so large
-it cannot run out (2**40: weeks of calls), which is what PEP 683 does for 3.12. The real fix is
-to keep PySide6 off 6.12.0 (pyproject); this module can go once that is pinned.
+The guard detects the leak with a probe and, only then, gives None, True and False reference
+counts so large they cannot run out (2**40: weeks of calls), which is what PEP 683 does for
+3.12. The real fix is to keep PySide6 off 6.12.0 (pyproject); this module can go once pinned.
 """
 
 from __future__ import annotations
@@ -41,8 +42,9 @@ def install() -> bool:
     if not _void_calls_leak_none():
         return False
     # ob_refcnt is the first field of every object (a Py_ssize_t) in CPython 3.11.
-    ctypes.c_ssize_t.from_address(id(None)).value += _RESERVE
-    log.warning("PySide6 %s leaks references to None on this Python; guard applied", _pyside_version())
+    for singleton in (None, True, False):
+        ctypes.c_ssize_t.from_address(id(singleton)).value += _RESERVE
+    log.warning("PySide6 %s leaks references to None/True on this Python; guard applied", _pyside_version())
     return True
 
 
