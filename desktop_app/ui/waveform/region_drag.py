@@ -142,15 +142,13 @@ class RegionDrag:
         snapped = self._snapped(self._time(x), bypass=bypass)
         t = snapped.time
         self.guide = SnapGuide(t, snapped.kind) if snapped.snapped else None
+        if self.mode == "end":  # a resized edge stops at the minimum length, it never flips over
+            t = min(max(t, fixed + MIN_LENGTH_S), self.region.duration)
+        elif self.mode == "start":
+            t = max(min(t, fixed - MIN_LENGTH_S), 0.0)
         start, end = (fixed, t) if t >= fixed else (t, fixed)
-        if end - start < MIN_LENGTH_S:
-            if self.mode == "create":
-                return  # not a selection yet: keep dragging
-            # Resizing: stop at the minimum length instead of flipping the selection.
-            if self.mode == "end":
-                start, end = fixed, min(self.region.duration, fixed + MIN_LENGTH_S)
-            else:
-                start, end = max(0.0, fixed - MIN_LENGTH_S), fixed
+        if end - start < MIN_LENGTH_S - 1e-9:
+            return  # creating: not a selection yet, keep dragging
         self.region.set_range(start, end, merge_key=self._merge_key, text=text)
 
     def _drag_body(self, x: float, bypass: bool) -> None:
