@@ -1,1 +1,0 @@
-"""The jobs dock: operation forms, the queue, the engine settings dialog."""
