@@ -102,14 +102,7 @@ class RegionPanel(QGroupBox):
         except ValueError as exc:
             self._fail(edit, str(exc))
             return
-        start = region.start if region.start is not None else 0.0
-        end = region.end if region.end is not None else min(region.duration, start + 1.0)
-        if name == "start":
-            start = value
-        elif name == "end":
-            end = value
-        else:
-            end = start + value
+        start, end = self._range_with(name, value)
         error = region.set_range(start, end, text=f"Set selection {name}")
         if error:
             self._fail(edit, error)
@@ -117,6 +110,25 @@ class RegionPanel(QGroupBox):
             self.message.setText("")
             edit.setText("")  # refresh() fills in the canonical text
             self.refresh()
+
+    def _range_with(self, name: str, value: float) -> tuple[float, float]:
+        """The selection with one field replaced; with no selection yet, the others get 4 bars (or 8 s)."""
+        region = self.document.region
+        bounds = region.bounds()
+        if bounds is None:
+            grid = self.document.tempo.grid()
+            default = grid.bar_seconds * 4 if grid else 8.0
+            if name == "start":
+                return value, min(region.duration, value + default)
+            if name == "end":
+                return max(0.0, value - default), value
+            return 0.0, value
+        start, end = bounds
+        if name == "start":
+            return value, end
+        if name == "end":
+            return start, value
+        return start, start + value
 
     def _fail(self, edit: QLineEdit, message: str) -> None:
         self._mark(edit, True)
