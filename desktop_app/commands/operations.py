@@ -122,6 +122,10 @@ def run(args: argparse.Namespace) -> int:
         duration = None
         if request.audio_file is not None and Path(request.audio_file).is_file():
             duration = load(request.audio_file).duration  # also proves it is audio before anything is sent
+        from desktop_app.api.engines import parse_engine
+
+        parse_engine(args.engine).require(request.operation)  # the cheap checks first, before any key or engine
+        request.check(duration)
         settings = RunnerSettings(
             poll_timeout=args.timeout,
             mp3_above_bytes=int(args.mp3_above_mb * 1024 * 1024),
