@@ -4,7 +4,9 @@ The picture is the app's idea in one glance: a waveform with a selected region w
 redone in the accent colour. Both files come from one list of shapes, so the SVG (for Linux
 desktops and the README) and the PNG (window icon, .desktop entry) always match.
 
-Run: ``.venv/bin/python scripts/make_icon.py [OUT_DIR]``.
+Run: ``.venv/bin/python scripts/make_icon.py [OUT_DIR]``; ``--platform-icons DIR`` also writes the
+``retake.ico`` (Windows) and ``retake.icns`` (macOS) the packaging build needs, through Qt's own
+image writers, so no extra tool is required.
 """
 
 from __future__ import annotations
@@ -69,7 +71,8 @@ def svg() -> str:
 """
 
 
-def render_png(path: Path) -> None:
+def render(size: int = SIZE):
+    """The icon as a QImage of ``size`` pixels (drawn at 256 and scaled smoothly)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QRectF, Qt
     from PySide6.QtGui import QBrush, QColor, QGuiApplication, QImage, QLinearGradient, QPainter, QPen
@@ -99,15 +102,31 @@ def render_png(path: Path) -> None:
         painter.setBrush(QColor(colour))
         painter.drawRoundedRect(QRectF(x, y, w, h), w / 2, w / 2)
     painter.end()
-    if not image.save(str(path)):
+    if size == SIZE:
+        return image
+    return image.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+
+
+def save(image, path: Path, fmt: str | None = None) -> None:
+    if not image.save(str(path), fmt):
         raise OSError(f"could not write {path}")
 
 
+def write_platform_icons(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    save(render(256), out / "retake.ico", "ICO")  # Qt's ICO writer stores one 256 px image; Windows scales it
+    save(render(256), out / "retake.icns", "ICNS")
+    print(f"wrote {out / 'retake.ico'} and {out / 'retake.icns'}")
+
+
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["--platform-icons"] and len(argv) == 2:
+        write_platform_icons(Path(argv[1]))
+        return 0
     out = Path(argv[0]) if argv else Path(__file__).resolve().parent.parent / "resources" / "icons"
     out.mkdir(parents=True, exist_ok=True)
     (out / "retake.svg").write_text(svg(), encoding="utf-8")
-    render_png(out / "retake.png")
+    save(render(), out / "retake.png")
     print(f"wrote {out / 'retake.svg'} and {out / 'retake.png'}")
     return 0
 
