@@ -1,0 +1,148 @@
+"""The job queue as a Qt table model: one row per job, newest first, live progress and ETA."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+
+from desktop_app.api.engines import parse_engine
+from desktop_app.jobs.states import JobState
+from desktop_app.jobs.store import JobRecord
+from desktop_app.services.jobs_service import JobsService
+
+COLUMNS = ("Job", "Engine", "State", "Progress", "ETA", "Credits", "Started")
+PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 1  # float 0..1, or -1 for "busy, no figure"
+JOB_ID_ROLE = Qt.ItemDataRole.UserRole + 2
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def job_title(job: JobRecord) -> str:
+    prompt = str(job.params.get("prompt") or job.params.get("voice_id") or "").strip()
+    label = job.operation.replace("_", " ").capitalize()
+    if job.operation == "inpaint" and "replace_start_at" in job.params:
+        label += f" {float(job.params['replace_start_at']):.1f}–{float(job.params['replace_end_at']):.1f} s"
+    return f"{label}: {prompt}" if prompt else label
+
+
+class JobsModel(QAbstractTableModel):
+    def __init__(self, service: JobsService, parent=None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self._jobs: list[JobRecord] = []
+        self.reload()
+        service.job_added.connect(lambda _id: self.reload())
+        service.job_changed.connect(self._job_changed)
+        # The ETA counts down every second while any job is being followed.
+        self._ticker = QTimer(self, interval=1000)
+        self._ticker.timeout.connect(self._tick)
+        self._ticker.start()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._jobs = self.service.jobs()
+        self.endResetModel()
+
+    def job_at(self, row: int) -> JobRecord | None:
+        return self._jobs[row] if 0 <= row < len(self._jobs) else None
+
+    def row_of(self, job_id: str) -> int:
+        return next((i for i, job in enumerate(self._jobs) if job.id == job_id), -1)
+
+    # ----------------------------------------------------------------------------- Qt model API
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._jobs)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        job = self.job_at(index.row())
+        if job is None:
+            return None
+        if role == JOB_ID_ROLE:
+            return job.id
+        column = COLUMNS[index.column()]
+        if role == PROGRESS_ROLE and column == "Progress":
+            return self._fraction(job)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return job.error_message or self.service.progress(job.id).last_message or job.state.label
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return self._text(job, column)
+
+    # ---------------------------------------------------------------------------------- helpers
+    def _text(self, job: JobRecord, column: str) -> str:
+        progress = self.service.progress(job.id)
+        if column == "Job":
+            return job_title(job)
+        if column == "Engine":
+            return parse_engine(job.engine).label.split(" (")[0]
+        if column == "State":
+            if job.state is JobState.FAILED and job.error_message:
+                return f"Failed: {job.error_message}"
+            return (
+                progress.last_message if self.service.is_active(job.id) and progress.last_message else job.state.label
+            )
+        if column == "Progress":
+            fraction = self._fraction(job)
+            return "" if fraction < 0 else f"{fraction * 100:.0f}%"
+        if column == "ETA":
+            return self._eta(job)
+        if column == "Credits":
+            if job.cost is not None:
+                return f"{job.cost:g} paid"
+            return f"~{job.credit_estimate:g}" if job.credit_estimate is not None else ""
+        if column == "Started":
+            return datetime.fromtimestamp(job.created_at).strftime("%H:%M:%S")
+        return ""
+
+    def _fraction(self, job: JobRecord) -> float:
+        progress = self.service.progress(job.id)
+        if job.state is JobState.DONE:
+            return 1.0
+        if job.state is JobState.UPLOADING and progress.upload and progress.upload[1]:
+            return progress.upload[0] / progress.upload[1]
+        if job.state is JobState.DOWNLOADING and progress.download:
+            done = sum(d for d, _t in progress.download.values())
+            total = sum(t or 0 for _d, t in progress.download.values())
+            return done / total if total else -1.0
+        if job.state in (JobState.SUBMITTED, JobState.RUNNING) and progress.eta_deadline and job.eta_seconds:
+            left = max(0.0, progress.eta_deadline - time.monotonic())
+            return max(0.0, min(0.99, 1 - left / job.eta_seconds))
+        return -1.0 if self.service.is_active(job.id) else 0.0
+
+    def _eta(self, job: JobRecord) -> str:
+        if job.state not in (JobState.SUBMITTED, JobState.RUNNING):
+            return ""
+        deadline = self.service.progress(job.id).eta_deadline
+        if deadline is None:
+            return ""
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return "any moment"
+        return f"{int(left) // 60}:{int(left) % 60:02d}"
+
+    def _job_changed(self, job_id: str) -> None:
+        row = self.row_of(job_id)
+        try:
+            fresh = self.service.get(job_id)
+        except Exception:  # deleted
+            self.reload()
+            return
+        if row < 0:
+            self.reload()
+            return
+        self._jobs[row] = fresh
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def _tick(self) -> None:
+        for row, job in enumerate(self._jobs):
+            if self.service.is_active(job.id):
+                self.dataChanged.emit(self.index(row, 2), self.index(row, 4))

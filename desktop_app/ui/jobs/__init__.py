@@ -1,0 +1,1 @@
+"""The jobs dock: operation forms, the queue, the engine settings dialog."""
