@@ -39,7 +39,7 @@ RUNTIME_MODULES = (
     "pedalboard",
     "starlette.applications",
     "uvicorn",
-    "multipart",
+    "python_multipart",
     "sqlite3",
 )
 
@@ -117,6 +117,8 @@ def check_audio_output() -> tuple[str, str]:
     except OSError as exc:  # PortAudio itself could not be loaded
         return WARN, f"silent clock (no audio device): {exc}"
     library = sounddevice.get_portaudio_version()[1].split(",")[0]  # drop the long revision hash
+    # Which copy was loaded tells a packaged build that uses the system's PortAudio from one using its own.
+    library += f" from {getattr(sounddevice, '_libname', '?')}"
     try:
         device = sounddevice.query_devices(kind="output")
     except Exception as exc:  # PortAudioError when no host API has a device
