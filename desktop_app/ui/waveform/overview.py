@@ -74,8 +74,8 @@ class OverviewStrip(QWidget):
         if key != self._cache_key or self._cache is None:
             fpp = (pyr.frames / w) if pyr else 1.0
             channels = tuple(range(pyr.channels)) if pyr else (0,)
-            image = render_waveform(pyr, [Lane(channels, "", 2, h - 4)], 0.0, fpp, w, h, self._palette)
-            self._cache = QPixmap.fromImage(image)
+            layer = render_waveform(pyr, [Lane(channels, "", 2, h - 4)], 0.0, fpp, w, h, self._palette)
+            self._cache = QPixmap.fromImage(layer.image)
             self._cache.setDevicePixelRatio(dpr)
             self._cache_key = key
         return self._cache

@@ -146,6 +146,14 @@ def _gradient(height: int, centre: QColor, edge: QColor) -> np.ndarray:
     return (np.uint32(0xFF000000) | (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]).astype(np.uint32)
 
 
+@dataclass(frozen=True)
+class RenderedLayer:
+    """The image and the numpy buffer it points into (no copy: keep both alive together)."""
+
+    image: QImage
+    buffer: np.ndarray
+
+
 def render_waveform(
     pyramid: PeakPyramid | None,
     lanes: list[Lane],
@@ -158,7 +166,7 @@ def render_waveform(
     beat_xs: np.ndarray | None = None,
     bar_xs: np.ndarray | None = None,
     gain: float = 1.0,
-) -> QImage:
+) -> RenderedLayer:
     """The waveform layer, ``width``×``height`` device pixels; ``fpp`` is frames per device pixel."""
     buf = np.empty((height, width), np.uint32)
     buf[:] = _argb(palette.background)
@@ -169,7 +177,7 @@ def render_waveform(
     for lane in lanes:
         _paint_lane(buf, lane, pyramid, start_frame, fpp, width, palette, gain)
     image = QImage(buf.data, width, height, width * 4, QImage.Format.Format_ARGB32_Premultiplied)
-    return image.copy()  # own the pixels: ``buf`` dies with this frame
+    return RenderedLayer(image, buf)
 
 
 def _paint_lane(
@@ -198,11 +206,15 @@ def _paint_lane(
     hi_c, lo_c = np.maximum(hi, prev_lo), np.minimum(lo, prev_hi)
     if fpp < 1.0:
         hi_c, lo_c = hi, lo  # already a connected line
-    top = np.floor(half - np.clip(hi_c * gain, -1, 1) * half)
-    bottom = np.ceil(half - np.clip(lo_c * gain, -1, 1) * half)
-    top = np.where(valid, top, lane.height)  # empty columns: top below bottom
-    rows = np.arange(lane.height, dtype=np.float64)[:, None]
-    mask = (rows >= top[None, :]) & (rows <= bottom[None, :])
+    top = np.floor(half - np.clip(hi_c * gain, -1, 1) * half).astype(np.int32)
+    bottom = np.ceil(half - np.clip(lo_c * gain, -1, 1) * half).astype(np.int32)
+    # One subtraction and one unsigned comparison per pixel: rows above ``top`` wrap around to
+    # huge values, so ``row - top <= span`` is exactly ``top <= row <= bottom``. Empty columns get
+    # a top below the lane and a zero span, which matches no row.
+    span = np.where(valid, bottom - top, 0).astype(np.uint16)
+    top = np.where(valid, top, lane.height).astype(np.uint16)
+    rows = np.arange(lane.height, dtype=np.uint16)[:, None]
+    mask = (rows - top[None, :]) <= span[None, :]
     if fpp < 1.0:
         colors = np.full(lane.height, _argb(palette.sample_line), np.uint32)
     else:
