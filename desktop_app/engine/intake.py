@@ -14,10 +14,11 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import httpx
+import soundfile as sf
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from desktop_app.audio import AudioError, Clip, load
+from desktop_app.audio import AudioError, load
 
 MAX_INPUT_BYTES = 512 * 1024 * 1024
 MAX_INPUT_SECONDS = 30 * 60
@@ -116,20 +117,26 @@ def _own_file(url: str, own_base: str, own_root: Path) -> Path | None:
     return None
 
 
-async def decode(path: Path) -> Clip:
+async def inspect(path: Path) -> dict:
+    """Rate, channels, length and format of the input, for validation and the ETA.
+
+    Reading the header is enough for anything libsndfile opens (WAV, FLAC, AIFF, OGG, MP3); other
+    containers are decoded in full. Decoding happens in the worker process, so the HTTP thread
+    never spends time on it.
+    """
     try:
-        return await run_in_threadpool(load, path, max_seconds=MAX_INPUT_SECONDS)
+        info = await run_in_threadpool(sf.info, str(path))
+    except (sf.LibsndfileError, RuntimeError, TypeError, ValueError):
+        info = None
+    if info is not None and info.frames > 0 and 1000 <= info.samplerate <= 384_000 and info.channels > 0:
+        duration = info.frames / info.samplerate
+        if duration > MAX_INPUT_SECONDS:
+            raise IntakeError("audio", f"The audio is longer than {MAX_INPUT_SECONDS // 60} minutes.")
+        return {"sample_rate": info.samplerate, "channels": info.channels, "frames": info.frames,
+                "duration": round(duration, 6), "format": info.format, "subtype": info.subtype}  # fmt: skip
+    try:
+        clip = await run_in_threadpool(load, path, max_seconds=MAX_INPUT_SECONDS)
     except AudioError as exc:
         raise IntakeError("audio", f"The audio could not be read: {exc}") from exc
-
-
-def describe_input(clip: Clip) -> dict:
-    info = clip.info
-    return {
-        "sample_rate": clip.sample_rate,
-        "channels": clip.channels,
-        "frames": clip.frames,
-        "duration": round(clip.duration, 6),
-        "format": info.format,
-        "subtype": info.subtype,
-    }
+    return {"sample_rate": clip.sample_rate, "channels": clip.channels, "frames": clip.frames,
+            "duration": round(clip.duration, 6), "format": clip.info.format, "subtype": clip.info.subtype}  # fmt: skip

@@ -17,7 +17,7 @@ from starlette.routing import Route
 
 from desktop_app.engine import voices
 from desktop_app.engine.context import EngineContext, fault_response, musicgpt_error, take_faults
-from desktop_app.engine.intake import IntakeError, decode, describe_input, fetch_url, save_upload
+from desktop_app.engine.intake import IntakeError, fetch_url, inspect, save_upload
 from desktop_app.engine.results import musicgpt_conversion
 from desktop_app.engine.store import Job, Take, new_id
 from desktop_app.engine.worker import eta_int
@@ -123,7 +123,7 @@ async def _submit(request: Request, route: str, kind: str) -> Response:
             path = await save_upload(upload, folder)
         else:
             path = await fetch_url(fields["audio_url"], folder, ctx.base_url, ctx.store.root)
-        clip = await decode(path)
+        input_info = await inspect(path)
     except IntakeError as exc:
         shutil.rmtree(folder, ignore_errors=True)
         status = {"download": 400, "too_large": 413}.get(exc.kind, 422)
@@ -131,7 +131,7 @@ async def _submit(request: Request, route: str, kind: str) -> Response:
     finally:
         await form.close()
     if kind == "INPAINT":
-        issues = _region_issues(fields, clip.duration)
+        issues = _region_issues(fields, input_info["duration"])
         if issues:
             shutil.rmtree(folder, ignore_errors=True)
             return musicgpt_error(422, issues[0]["msg"], detail=issues)
@@ -141,7 +141,7 @@ async def _submit(request: Request, route: str, kind: str) -> Response:
     if "audio_url" in fields:
         params["audio_url"] = fields["audio_url"]
     job = Job(task_id=task_id, kind=kind, api="musicgpt", params=params, input_name=path.name,
-              input_info=describe_input(clip), takes=[Take(new_id()) for _ in range(outputs)])  # fmt: skip
+              input_info=input_info, takes=[Take(new_id()) for _ in range(outputs)])  # fmt: skip
     fault = ctx.faults.take_job(route)
     job.fault = fault.job_status if fault else ""
     ctx.store.add(job)

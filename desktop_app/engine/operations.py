@@ -1,19 +1,23 @@
 """Run one job's signal processing and write its takes (WAV at the input's rate/channels, and MP3).
 
-Called on a worker thread. Returns nothing: it fills the job's takes and lets the caller persist.
+Runs in a worker *process* (see worker.py): signal processing holds the GIL in places for hundreds
+of milliseconds, which would stall the HTTP thread. :func:`run_job` therefore takes and returns
+plain picklable data and never raises: it reports failures as ``("failed" | "error", message)``.
 """
 
 from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
 
-from desktop_app.audio import load
+from desktop_app.audio import AudioError, load
 from desktop_app.engine import takefiles, voices
 from desktop_app.engine.dsp import cover, inpaint, remix, vocals
-from desktop_app.engine.store import Job, JobStore
+from desktop_app.engine.dsp.inpaint import NothingToBorrowError
+from desktop_app.engine.store import Job, Take
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +40,24 @@ def wav_subtype(input_info: dict) -> str:
     return subtype if subtype in ("PCM_16", "PCM_24") else "FLOAT"
 
 
-def run(job: Job, store: JobStore) -> None:
-    clip = load(store.input_path(job))
+def run_job(job: Job, input_path: Path, out_dir: Path) -> tuple[str, object]:
+    """("ok", takes) or ("failed", message) for bad audio, ("error", message) for anything unexpected."""
+    try:
+        return "ok", run(job, input_path, out_dir)
+    except (AudioError, NothingToBorrowError, ValueError) as exc:
+        return "failed", f"Local engine could not process the audio: {exc}"
+    except Exception as exc:
+        log.exception("local engine job %s failed", job.task_id)
+        return "error", f"Local engine internal error: {type(exc).__name__}: {exc}"
+
+
+def warm_up() -> bool:
+    """Imported modules are the slow part of a fresh worker process; the pool calls this at start."""
+    return True
+
+
+def run(job: Job, input_path: Path, out_dir: Path) -> list[Take]:
+    clip = load(input_path)
     samples, rate = clip.samples, clip.sample_rate
     params = job.params
     if job.kind == "INPAINT":
@@ -66,12 +86,11 @@ def run(job: Job, store: JobStore) -> None:
         outputs, details = vocals.sing_over(samples, rate, lyrics, params.get("gender") or "neutral",
                                             vocal_level_db=level, seed=_seed(job))  # fmt: skip
         stamps = [d.pop("lines") for d in details]
-    _write_takes(job, store, outputs, rate, details, stamps)
+    return _write_takes(job, out_dir, outputs, rate, details, stamps)
 
 
-def _write_takes(job: Job, store: JobStore, outputs: list[np.ndarray], rate: int, details, stamps) -> None:
+def _write_takes(job: Job, folder: Path, outputs: list[np.ndarray], rate: int, details, stamps) -> list[Take]:
     subtype = wav_subtype(job.input_info)
-    folder = store.conversions_dir
     mp3_jobs = []
     for index, (take, audio) in enumerate(zip(job.takes, outputs, strict=True)):
         title = f"{KIND_TITLES[job.kind]} take {index + 1} ({ENGINE_LABEL})"
@@ -87,7 +106,7 @@ def _write_takes(job: Job, store: JobStore, outputs: list[np.ndarray], rate: int
         take.details = details[index]
     for take, pending in zip(job.takes, mp3_jobs, strict=True):
         take.mp3 = pending.result().name
-        store.save(job)
+    return job.takes
 
 
 def _lyrics(job: Job) -> str:

@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from desktop_app.engine.context import EngineContext, fault_response, sunoapi_reply, take_faults
-from desktop_app.engine.intake import IntakeError, decode, describe_input, fetch_url, safe_name, save_upload
+from desktop_app.engine.intake import IntakeError, fetch_url, inspect, safe_name, save_upload
 from desktop_app.engine.results import sunoapi_record
 from desktop_app.engine.store import Job, Take, new_id
 
@@ -133,7 +133,7 @@ async def add_vocals(request: Request) -> Response:
     folder = ctx.store.input_dir(task_id)
     try:
         path = await fetch_url(body["uploadUrl"].strip(), folder, ctx.base_url, ctx.store.root)
-        clip = await decode(path)
+        input_info = await inspect(path)
     except IntakeError as exc:
         shutil.rmtree(folder, ignore_errors=True)
         code = {"download": 451, "too_large": 413}.get(exc.kind, 400)
@@ -144,7 +144,7 @@ async def add_vocals(request: Request) -> Response:
     params.setdefault("model", "V4_5PLUS")
     params["gender"] = gender
     job = Job(task_id=task_id, kind="ADD_VOCALS", api="sunoapi", params=params, input_name=path.name,
-              input_info=describe_input(clip), takes=[Take(_task_id()) for _ in range(2)])  # fmt: skip
+              input_info=input_info, takes=[Take(_task_id()) for _ in range(2)])  # fmt: skip
     fault = ctx.faults.take_job("add-vocals")
     job.fault = fault.job_status if fault else ""
     ctx.store.add(job)
