@@ -1,0 +1,1 @@
+"""The results panel: take lanes against the original, listening, splicing, export, history."""

@@ -1,0 +1,90 @@
+"""The results panel in a real window: lanes, instant switching at the same sample, splice, export."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop_app.audio import load
+from desktop_app.services.comparison import ORIGINAL
+from tests.results.conftest import RATE, REGION
+
+
+def test_lanes_show_original_and_both_takes_with_the_region(results_window) -> None:
+    panel = results_window.results.panel
+    names = [w.name.text() for w in panel.lane_widgets.values()]
+    assert "Original" in names[0] and "Take 1" in names[1] and "Take 2" in names[2]
+    assert results_window.document.region.bounds() == pytest.approx(REGION)
+    take_one = list(panel.lane_widgets.values())[1]
+    assert "offset +300 smp" in take_one.figures.text()
+    assert "LUFS" in take_one.figures.text()
+    assert take_one.strip is not None and take_one.strip.levels is not None
+
+
+def test_switching_lanes_during_playback_keeps_the_sample_position(results_window, qtbot) -> None:
+    player = results_window.player
+    player.seek(7.0)
+    player.play()
+    qtbot.waitUntil(lambda: player.position > 7.05, timeout=5000)
+    transport = player.transport
+    before = transport.position
+    qtbot.keyClick(results_window.editor.view, Qt.Key.Key_2)
+    assert player.source_key == results_window.results.comparison.lanes[2].key
+    # The switch happens at the next buffer: the position carries on from where it was, not from 0.
+    assert transport.position >= before
+    qtbot.keyClick(results_window.editor.view, Qt.Key.Key_0)
+    assert player.source_key == ORIGINAL
+    player.stop()
+
+
+def test_loudness_match_sets_each_lane_gain(results_window) -> None:
+    comparison = results_window.results.comparison
+    gains = comparison.gains()
+    assert gains[comparison.lanes[1].key] == pytest.approx(0.5, rel=0.15)  # take 1 came back 6 dB hot
+    results_window.results.panel.match_box.setChecked(False)
+    assert all(g == 1.0 for g in comparison.gains().values())
+
+
+def test_use_take_splices_undoably_and_back_to_original(results_window, finished_job) -> None:
+    _store, _job, _song, original = finished_job
+    results = results_window.results
+    results.comparison.select_index(1)
+    results.panel.splice_button.click()
+    spliced = results_window.document.clip.samples
+    start, end = (int(t * RATE) for t in REGION)
+    assert np.array_equal(spliced[:start], original[:start]) and np.array_equal(spliced[end:], original[end:])
+    take = results.comparison.lanes[1].samples
+    margin = int(0.03 * RATE)
+    assert np.array_equal(spliced[start + margin : end - margin], take[start + margin : end - margin])
+    assert results_window.document.working_path is not None and results_window.document.working_path.exists()
+    results_window.document.undo_stack.undo()
+    assert np.array_equal(results_window.document.clip.samples, original)
+    assert results_window.document.working_path is None
+    results_window.document.undo_stack.redo()
+    results.panel.revert_button.click()
+    assert np.array_equal(results_window.document.clip.samples, original)
+
+
+def test_export_round_trips_and_refuses_to_overwrite(results_window, tmp_path, monkeypatch) -> None:
+    results = results_window.results
+    results.comparison.select_index(1)
+    results.panel.splice_button.click()
+    target = tmp_path / "out" / "mix.wav"
+    target.parent.mkdir()
+    written = results.export_to("working", target, "wav24")
+    clip = load(written)
+    assert clip.frames == results_window.document.clip.frames
+    expected = np.clip(results_window.document.clip.samples, -1.0, 1.0)  # integer formats clip at full scale
+    np.testing.assert_allclose(clip.samples, expected, atol=2e-6)
+    sidecar = json.loads(written.with_name(written.name + ".json").read_text())
+    assert sidecar["operation"] == "inpaint" and sidecar["prompt"] == "new fill"
+    warnings: list[str] = []
+    monkeypatch.setattr(
+        "desktop_app.ui.results.feature.QMessageBox.warning", lambda _parent, _title, text: warnings.append(text)
+    )
+    before = written.read_bytes()
+    assert results.export_to("original", target, "wav24") is None
+    assert warnings and written.read_bytes() == before
