@@ -52,13 +52,14 @@ def finished_job(tmp_path: Path):
 
 @pytest.fixture
 def results_window(qtbot, tmp_path, finished_job):
+    from desktop_app.jobs.clients import ClientFactory
+    from desktop_app.services.jobs_service import JobsService
     from desktop_app.ui.main_window import MainWindow
-    from desktop_app.ui.results.feature import ResultsFeature
 
     store, job_id, song, _original = finished_job
-    win = MainWindow(settings=Settings(str(tmp_path / "retake.ini")))
+    service = JobsService(store=store, factory=ClientFactory())
+    win = MainWindow(settings=Settings(str(tmp_path / "retake.ini")), jobs_service=service)
     qtbot.addWidget(win)
-    win.results = ResultsFeature(win, store)
     win.resize(1400, 950)
     win.show()
     qtbot.waitExposed(win)

@@ -45,12 +45,10 @@ def service(engine, tmp_path):
 
 @pytest.fixture
 def jobs_window(qtbot, tmp_path, jobs_song, service):
-    from desktop_app.ui.jobs.feature import JobsFeature
     from desktop_app.ui.main_window import MainWindow
 
-    win = MainWindow(settings=Settings(str(tmp_path / "retake.ini")))
+    win = MainWindow(settings=Settings(str(tmp_path / "retake.ini")), jobs_service=service)
     qtbot.addWidget(win)
-    win.jobs = JobsFeature(win, service=service)
     win.resize(1400, 900)
     win.show()
     qtbot.waitExposed(win)

@@ -19,9 +19,15 @@ def test_inpaint_needs_a_region_and_a_prompt(jobs_window, qtbot) -> None:
     jobs_window.document.region.set_range(4.5, 8.5)
     prompt = panel.forms[Operation.INPAINT].fields["prompt"]
     assert not panel.submit_button.isEnabled()
-    assert prompt.error.isVisibleTo(panel) and prompt.error.text()
+    # A fresh field is not scolded: what is missing is said once, under the form.
+    assert not prompt.error.isVisibleTo(panel)
+    assert "prompt" in panel.problem_label.text().lower()
     qtbot.keyClicks(prompt.input, "a brighter synth lead")
     assert panel.submit_button.isEnabled()
+    prompt.input.clear()  # edited and emptied: now the field itself says why
+    assert prompt.error.isVisibleTo(panel) and prompt.error.text()
+    assert not panel.submit_button.isEnabled()
+    qtbot.keyClicks(prompt.input, "a brighter synth lead")
     assert not prompt.error.isVisibleTo(panel)
     assert "0:04.500" in panel.target_label.text()
 

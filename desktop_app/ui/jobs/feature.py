@@ -19,12 +19,14 @@ from desktop_app.services.voices import VoiceLoader
 from desktop_app.ui.jobs.engine_dialog import EngineDialog
 from desktop_app.ui.jobs.operation_panel import OperationPanel
 from desktop_app.ui.jobs.queue_panel import QueuePanel
+from desktop_app.ui.widgets import scrollable
 
 log = logging.getLogger(__name__)
 
 
 class JobsFeature(QObject):
-    takes_requested = Signal(str)  # job id whose takes the results panel should show
+    takes_requested = Signal(str)  # the user asked to see this job's takes
+    job_done = Signal(str)  # a job finished with takes (shown if it belongs to the open song)
 
     def __init__(self, window: QMainWindow, service: JobsService | None = None) -> None:
         super().__init__(window)
@@ -45,7 +47,7 @@ class JobsFeature(QObject):
         self.queue = QueuePanel(service)
         self.queue.setObjectName("jobQueuePanel")
         self.form_dock = window.add_dock(self.panel, Qt.DockWidgetArea.RightDockWidgetArea, "New job")
-        self.queue_dock = window.add_dock(self.queue, Qt.DockWidgetArea.BottomDockWidgetArea, "Jobs")
+        self.queue_dock = window.add_dock(scrollable(self.queue), Qt.DockWidgetArea.BottomDockWidgetArea, "Jobs")
         self.panel.submit_requested.connect(self.submit)
         self.panel.engine_settings_requested.connect(self.edit_engines)
         self.queue.params_requested.connect(self.send_back_to_form)
@@ -62,7 +64,7 @@ class JobsFeature(QObject):
         try:
             job = self.service.submit(request, self.engine_name(), duration=self.window.document.duration)
         except InvalidRequestError as error:
-            self.panel.forms[self.panel.operation].show_problems(list(error.problems))
+            self.panel.forms[self.panel.operation].show_problems(list(error.problems), force=True)
             self.window.statusBar().showMessage(str(error), 8000)
             return None
         except ServiceError as error:
@@ -99,7 +101,7 @@ class JobsFeature(QObject):
         job = self.service.get(job_id)
         if job.state is JobState.DONE:
             self._notify("Takes are ready", f"{job.operation.replace('_', ' ').capitalize()} finished.")
-            self.takes_requested.emit(job_id)
+            self.job_done.emit(job_id)
         elif job.state is JobState.STALLED:
             self._notify("Still running", "The service is taking longer than expected. Keep waiting from the queue.")
 

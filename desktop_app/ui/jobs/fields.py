@@ -46,6 +46,7 @@ class FieldWidget(QWidget):
     def __init__(self, spec: FieldSpec, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.spec = spec
+        self.touched = False  # errors show once the user has edited the field
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 4)
         layout.setSpacing(2)
@@ -97,6 +98,7 @@ class FieldWidget(QWidget):
         return widget
 
     def _changed(self, *_: object) -> None:
+        self.touched = True
         self._update_counter()
         self.edited.emit()
 

@@ -68,16 +68,27 @@ class OperationForm(QWidget):
         if self.voice_picker is not None and params.get("voice_id"):
             self.voice_picker.set_voice_id(params["voice_id"])
 
-    def show_problems(self, problems: list[FieldProblem]) -> list[FieldProblem]:
-        """Show each problem under its field; returns those that belong to no field here."""
+    def show_problems(self, problems: list[FieldProblem], *, force: bool = False) -> list[FieldProblem]:
+        """Show each problem under its field once the user has edited it (or ``force``).
+
+        Returns the problems not shown under a field: those of no field here, and those of
+        fields still untouched (a fresh form should invite, not scold).
+        """
         by_field: dict[str, str] = {}
         for problem in problems:
             by_field.setdefault(problem.field, problem.message)
+        shown: set[str] = set()
         for name, widget in self.fields.items():
-            widget.show_error(by_field.pop(name, None))
+            message = by_field.get(name) if (widget.touched or force) else None
+            widget.show_error(message)
+            if message:
+                shown.add(name)
         if self.voice_picker is not None:
-            self.voice_picker.show_error(by_field.pop("voice_id", None))
-        return [p for p in problems if p.field in by_field]
+            message = by_field.get("voice_id")
+            self.voice_picker.show_error(message if force else None)
+            if message and force:
+                shown.add("voice_id")
+        return [p for p in problems if p.field not in shown]
 
 
 class OperationPanel(QWidget):
@@ -186,7 +197,7 @@ class OperationPanel(QWidget):
         self._update_target()
         problems = self.problems()
         leftovers = self.forms[self.operation].show_problems(problems)
-        self.problem_label.setText("\n".join(p.message for p in leftovers))
+        self.problem_label.setText("\n".join(dict.fromkeys(p.message for p in leftovers)))
         self.problem_label.setVisible(bool(leftovers))
         self.submit_button.setEnabled(not problems)
         return not problems

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app import APP_NAME
 from desktop_app.services.document import Document
+from desktop_app.services.jobs_service import JobsService
 from desktop_app.services.player import Player
 from desktop_app.services.settings import Options, Settings
 from desktop_app.ui.main_window.actions import WindowActions
@@ -41,7 +42,9 @@ AUDIO_FILTER = "Audio files (*.wav *.flac *.aif *.aiff *.ogg *.opus *.mp3 *.m4a 
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, settings: Settings | None = None, player: Player | None = None) -> None:
+    def __init__(
+        self, settings: Settings | None = None, player: Player | None = None, jobs_service: JobsService | None = None
+    ) -> None:
         super().__init__()
         apply_theme(QApplication.instance())
         self.setObjectName("mainWindow")
@@ -70,6 +73,7 @@ class MainWindow(QMainWindow):
         self.last_error: str | None = None
         self.resize(1280, 800)
         self._restore_layout()
+        self._install_features(jobs_service)
         self.statusBar().showMessage("Open a song: File ▸ Open… (Ctrl+O), or drop a file here.")
 
     def _central(self) -> QWidget:
@@ -86,6 +90,17 @@ class MainWindow(QMainWindow):
         inspector.addStretch(1)
         layout.addLayout(inspector)
         return central
+
+    def _install_features(self, jobs_service: JobsService | None) -> None:
+        """The jobs docks (forms, queue) and the results dock (take lanes), tabbed with the queue."""
+        from desktop_app.ui.jobs.feature import JobsFeature
+        from desktop_app.ui.results.feature import ResultsFeature
+
+        self.jobs = JobsFeature(self, service=jobs_service)
+        self.results = ResultsFeature(self, self.jobs.service.store)
+        self.tabifyDockWidget(self.jobs.queue_dock, self.results.dock)
+        self.jobs.takes_requested.connect(self.results.show_job)
+        self.jobs.job_done.connect(self.results.show_job_if_current)
 
     # -- public seams -------------------------------------------------------------------------------
 
@@ -158,6 +173,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         self.player.shutdown()
         self.document.shutdown()
+        self.jobs.shutdown()
         super().closeEvent(event)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

@@ -18,6 +18,7 @@ from desktop_app.services.comparison import ORIGINAL, Comparison, TakeSource
 from desktop_app.services.working_version import ReplaceAudioCommand, is_working_file_of
 from desktop_app.ui.results.export_dialog import ExportDialog
 from desktop_app.ui.results.results_panel import ResultsPanel
+from desktop_app.ui.widgets import scrollable
 
 log = logging.getLogger(__name__)
 PREVIEW = "preview"
@@ -38,7 +39,7 @@ class ResultsFeature(QObject):
         self.document, self.player = window.document, window.player
         self.comparison = Comparison(self)
         self.panel = ResultsPanel(self.comparison, window.editor.timeline, self.document.region)
-        self.dock = window.add_dock(self.panel, Qt.DockWidgetArea.BottomDockWidgetArea, "Compare takes")
+        self.dock = window.add_dock(scrollable(self.panel), Qt.DockWidgetArea.BottomDockWidgetArea, "Compare takes")
         self.job: JobRecord | None = None
         self._source_path: Path | None = None
         self._preview_of: str | None = None
@@ -71,9 +72,7 @@ class ResultsFeature(QObject):
         if not takes:
             self.window.statusBar().showMessage("That job has no takes on disk.", 6000)
             return False
-        if self.document.clip is None or not (
-            is_working_file_of(job.input_path, self.document.path) or job.input_path == self.document.path
-        ):
+        if self.document.clip is None or not is_working_file_of(job.input_path, self.document.path):
             if job.input_path is None or not job.input_path.exists():
                 self.window.statusBar().showMessage("The song this job was made from is no longer on disk.", 8000)
                 return False
@@ -93,6 +92,12 @@ class ResultsFeature(QObject):
         self.panel.set_title(f"<b>{job.operation.replace('_', ' ').capitalize()}</b> · {prompt} · made by {label}")
         self.dock.raise_()
         return True
+
+    def show_job_if_current(self, job_id: str) -> None:
+        """A job just finished: show its takes when it was made from the song that is open."""
+        job = self.store.get(job_id)
+        if self.document.clip is not None and is_working_file_of(job.input_path, self.document.path):
+            self.show_job(job_id)
 
     def _reset_comparison(self, region) -> None:
         source = getattr(self.document, "source_samples", None)
