@@ -101,6 +101,12 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.jobs.queue_dock, self.results.dock)
         self.jobs.takes_requested.connect(self.results.show_job)
         self.jobs.job_done.connect(self.results.show_job_if_current)
+        history = self.results.history
+        self.tabifyDockWidget(self.results.dock, self.results.history_dock)
+        history.takes_requested.connect(self.results.show_job)
+        history.params_requested.connect(self.jobs.send_back_to_form)
+        self.jobs.service.job_changed.connect(lambda _id: history.reload())
+        self.results.dock.raise_()
 
     # -- public seams -------------------------------------------------------------------------------
 

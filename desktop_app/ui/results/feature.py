@@ -17,6 +17,7 @@ from desktop_app.jobs.store import JobRecord, JobStore
 from desktop_app.services.comparison import ORIGINAL, Comparison, TakeSource
 from desktop_app.services.working_version import ReplaceAudioCommand, is_working_file_of
 from desktop_app.ui.results.export_dialog import ExportDialog
+from desktop_app.ui.results.history_panel import HistoryPanel
 from desktop_app.ui.results.results_panel import ResultsPanel
 from desktop_app.ui.widgets import scrollable
 
@@ -40,6 +41,9 @@ class ResultsFeature(QObject):
         self.comparison = Comparison(self)
         self.panel = ResultsPanel(self.comparison, window.editor.timeline, self.document.region)
         self.dock = window.add_dock(scrollable(self.panel), Qt.DockWidgetArea.BottomDockWidgetArea, "Compare takes")
+        self.history = HistoryPanel(store)
+        self.history.setObjectName("historyPanel")
+        self.history_dock = window.add_dock(scrollable(self.history), Qt.DockWidgetArea.BottomDockWidgetArea, "History")
         self.job: JobRecord | None = None
         self._source_path: Path | None = None
         self._preview_of: str | None = None
@@ -190,6 +194,7 @@ class ResultsFeature(QObject):
         doc.working_path = None
         if doc.path != self._source_path:
             self._source_path = doc.path
+            self.history.set_song(doc.path)
             self.job = None
             self.comparison.set_original(doc.clip.samples, doc.sample_rate, doc.peaks)
             self.panel.set_title("No takes yet. When a job finishes, its takes appear here next to the original.")

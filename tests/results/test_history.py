@@ -1,0 +1,36 @@
+"""The history of the open song lists its jobs and takes, survives a restart, and brings takes back."""
+
+from __future__ import annotations
+
+from desktop_app.jobs.clients import ClientFactory
+from desktop_app.jobs.store import JobStore
+from desktop_app.services.jobs_service import JobsService
+from desktop_app.services.settings import Settings
+
+
+def test_history_lists_the_songs_job(results_window) -> None:
+    history = results_window.results.history
+    assert history.table.rowCount() == 1
+    assert "Inpaint 6.0–10.0 s: new fill" in history.table.item(0, 1).text()
+    assert history.table.item(0, 4).text() == "2"
+
+
+def test_history_survives_a_restart_and_brings_takes_back(qtbot, tmp_path, finished_job) -> None:
+    from desktop_app.ui.main_window import MainWindow
+
+    store, job_id, song, _original = finished_job
+    reopened = JobStore(store.path)  # a new process would open the same database file
+    service = JobsService(store=reopened, factory=ClientFactory())
+    win = MainWindow(settings=Settings(str(tmp_path / "again.ini")), jobs_service=service)
+    qtbot.addWidget(win)
+    win.show()
+    with qtbot.waitSignal(win.document.clip_changed, timeout=20000):
+        win.open_file(song)
+    history = win.results.history
+    qtbot.waitUntil(lambda: history.table.rowCount() == 1, timeout=5000)
+    history.select_job(job_id)
+    assert history.takes_button.isEnabled()
+    history.takes_button.click()
+    qtbot.waitUntil(lambda: len(win.results.comparison.lanes) == 3, timeout=20000)
+    win.close()
+    reopened.close()
