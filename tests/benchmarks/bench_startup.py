@@ -27,6 +27,7 @@ WARM_RUNS = 5
 def _smoke_module():
     spec = importlib.util.spec_from_file_location("retake_smoke_test", ROOT / "packaging" / "smoke_test.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up by name
     spec.loader.exec_module(module)
     return module
 
