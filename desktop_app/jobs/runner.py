@@ -48,6 +48,8 @@ class RunnerSettings:
     max_download_bytes: int = DEFAULT_MAX_BYTES
     mp3_above_bytes: int = 100 * 1024 * 1024  # sources needing conversion go as MP3 above this WAV size
     schedule: PollSchedule = field(default_factory=PollSchedule)
+    # The local engine is on this machine and has no rate limit: poll it more eagerly.
+    local_schedule: PollSchedule = field(default_factory=lambda: PollSchedule(min_interval=1.0, max_interval=5.0))
     download_policy: RetryPolicy = field(default_factory=lambda: RetryPolicy(max_attempts=3))
     work_dir: Path | None = None  # transcoded uploads; default paths.cache_dir()/uploads
 
@@ -200,7 +202,11 @@ class _Run:
         )
 
     def _poll(self, clients) -> JobStatus | None:
-        schedule, clock = self.r.settings.schedule, self.r._clock
+        from desktop_app.api.engines import EngineKind, parse_engine
+
+        local = parse_engine(self.job.engine).kind is EngineKind.LOCAL
+        schedule = self.r.settings.local_schedule if local else self.r.settings.schedule
+        clock = self.r._clock
         deadline = clock() + self.r.settings.poll_timeout
         eta_left = None
         if self.job.eta_seconds is not None and self.job.submitted_at is not None:
