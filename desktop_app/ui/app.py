@@ -33,6 +33,9 @@ def run_gui(args: argparse.Namespace) -> int:
     from desktop_app.ui.crash import install_exception_hooks, route_qt_messages
 
     setup_logging()
+    from desktop_app.api.redact import install_log_redaction
+
+    install_log_redaction()  # API keys never reach the log file, whatever logs them
     no_dialog = args.no_crash_dialog or bool(os.environ.get("RETAKE_NO_CRASH_DIALOG"))
     install_exception_hooks(show_dialog=not no_dialog)
     app = create_application()
