@@ -81,8 +81,13 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX events_job ON events(job_id, id);
     """,
+    # 2: the producer's rating of each take (keep / reject / star), shown in the history
+    """
+    ALTER TABLE takes ADD COLUMN rating TEXT NOT NULL DEFAULT ''
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+TAKE_RATINGS = ("", "keep", "reject", "star")
 
 _JOB_COLUMNS = (
     "operation", "engine", "params", "input_path", "input_sha256", "input_duration", "out_dir", "state",
@@ -153,6 +158,7 @@ class TakeRecord:
     lyrics_timestamped: list[dict[str, Any]] | None = None
     job_id: str | None = None
     created_at: float = field(default_factory=time.time)
+    rating: str = ""  # "", "keep", "reject" or "star"
 
 
 @dataclass(frozen=True)
@@ -324,6 +330,12 @@ class JobStore:
                 ),
             )  # fmt: skip
         return TakeRecord(**{**take.__dict__, "job_id": job_id})
+
+    def set_rating(self, job_id: str, idx: int, rating: str) -> None:
+        if rating not in TAKE_RATINGS:
+            raise ValueError(f"unknown rating {rating!r}")
+        with self._lock:
+            self._db.execute("UPDATE takes SET rating = ? WHERE job_id = ? AND idx = ?", (rating, job_id, idx))
 
     def takes(self, job_id: str) -> list[TakeRecord]:
         with self._lock:

@@ -108,3 +108,27 @@ def test_takes_and_events(store: JobStore) -> None:
     assert events[-1].data == {"n": 1} and events[-1].state == "running"
     store.delete_job(job.id)
     assert store.takes(job.id) == [] and store.events(job.id) == []
+
+
+def test_version_1_database_is_upgraded_with_ratings(tmp_path) -> None:
+    from desktop_app.jobs.store import MIGRATIONS
+
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript(MIGRATIONS[0])
+    db.execute(
+        "INSERT INTO jobs (id, operation, engine, params, out_dir, state, created_at, updated_at)"
+        " VALUES ('j1', 'inpaint', 'local', '{}', '.', 'done', 1, 1)"
+    )
+    db.execute("INSERT INTO takes (job_id, idx, path, created_at) VALUES ('j1', 1, 'take-1.wav', 1)")
+    db.execute("PRAGMA user_version=1")
+    db.commit()
+    db.close()
+    with JobStore(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        (take,) = store.takes("j1")
+        assert take.rating == ""
+        store.set_rating("j1", 1, "star")
+        assert store.takes("j1")[0].rating == "star"
+        with pytest.raises(ValueError):
+            store.set_rating("j1", 1, "great")

@@ -13,6 +13,10 @@ def test_history_lists_the_songs_job(results_window) -> None:
     assert history.table.rowCount() == 1
     assert "Inpaint 6.0–10.0 s: new fill" in history.table.item(0, 1).text()
     assert history.table.item(0, 4).text() == "2"
+    lane = results_window.results.comparison.lanes[2]
+    results_window.results.panel.lane_widgets[lane.key].rating_buttons["star"].click()
+    assert history.table.item(0, 5).text() == "★"
+    assert results_window.results.store.takes(lane.job_id)[1].rating == "star"
 
 
 def test_history_survives_a_restart_and_brings_takes_back(qtbot, tmp_path, finished_job) -> None:

@@ -52,6 +52,7 @@ class ResultsFeature(QObject):
         self.comparison.lanes_changed.connect(self._sources_changed)
         self.comparison.selection_changed.connect(self._selection_changed)
         self.comparison.options_changed.connect(self._apply_gains)
+        self.comparison.rating_changed.connect(self._rated)
         self.comparison.failed.connect(lambda message: window.statusBar().showMessage(message, 10000))
         self.player.position_changed.connect(self.panel.set_playhead)
         self.panel.seek_requested.connect(self.player.seek)
@@ -91,7 +92,9 @@ class ResultsFeature(QObject):
         if len(self.comparison.lanes) == 0 or self.comparison.region != region:
             self._reset_comparison(region)
         label = engine_label(job.engine)
-        self.comparison.add_takes([TakeSource(job.id, t.idx, t.path, label) for t in takes if t.path.exists()])
+        self.comparison.add_takes(
+            [TakeSource(job.id, t.idx, t.path, label, t.rating) for t in takes if t.path.exists()]
+        )
         prompt = job.params.get("prompt") or job.params.get("voice_id") or ""
         self.panel.set_title(f"<b>{job.operation.replace('_', ' ').capitalize()}</b> · {prompt} · made by {label}")
         self.dock.raise_()
@@ -223,6 +226,12 @@ class ResultsFeature(QObject):
         self.player.set_sources(sources, self.document.sample_rate, select=selected)
         self._apply_gains()
         self._apply_loop()
+
+    def _rated(self, key: str, rating: str) -> None:
+        lane = self.comparison.lane(key)
+        if lane is not None and lane.job_id and lane.take_index is not None:
+            self.store.set_rating(lane.job_id, lane.take_index, rating)
+            self.history.reload()
 
     def _selection_changed(self, key: str) -> None:
         self._hear_working = False

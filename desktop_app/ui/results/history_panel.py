@@ -82,7 +82,7 @@ class HistoryPanel(QWidget):
         self.table.setRowCount(len(jobs))
         for row, job in enumerate(jobs):
             takes = self.store.takes(job.id)
-            ratings = [getattr(t, "rating", None) or "" for t in takes]
+            ratings = [t.rating for t in takes]
             values = (
                 datetime.fromtimestamp(job.created_at).strftime("%Y-%m-%d %H:%M"),
                 job_title(job),
