@@ -1,4 +1,9 @@
-"""``retake screenshot OUT.png [--open AUDIO] [--select START END] [--size WxH]``: render the window offscreen."""
+"""``retake screenshot OUT.png [--open AUDIO] [--select START END] [--size WxH] [--job ID | --demo-compare]``.
+
+Renders the main window offscreen. ``--job ID`` shows that finished job's takes in the results
+panel; ``--demo-compare`` runs a real inpaint of the demo song's second chorus on the local engine
+(in a throwaway data folder) and shows its takes against the original.
+"""
 
 from __future__ import annotations
 
@@ -16,8 +21,60 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--open", dest="audio", metavar="AUDIO", help="audio file to open first")
     parser.add_argument("--select", nargs=2, type=float, metavar=("START", "END"), help="selection in seconds")
     parser.add_argument("--size", default="1280x800", metavar="WxH", help="window size (default 1280x800)")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--job", metavar="ID", help="show this finished job's takes in the results panel")
+    group.add_argument(
+        "--demo-compare", action="store_true", help="inpaint the demo song on the local engine and show the takes"
+    )
     parser.add_argument("--timeout", type=float, default=120.0, help=argparse.SUPPRESS)
     parser.set_defaults(handler=run)
+
+
+DEMO_REGION = (60.0, 64.0)  # two bars of the demo song's second chorus, which repeats the first
+
+
+def _wait(condition, timeout: float) -> bool:
+    from PySide6.QtCore import QCoreApplication, QEventLoop
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        time.sleep(0.01)
+    return True
+
+
+def _show_takes(window, args: argparse.Namespace) -> str | None:
+    """Bring a job's takes into the results panel (running the demo job first when asked)."""
+    from desktop_app.api.models import InpaintRequest
+    from desktop_app.jobs.states import JobState
+
+    service = window.jobs.service
+    job_id = args.job
+    if args.demo_compare:
+        start, end = args.select
+        request = InpaintRequest(
+            audio_file=window.document.path, prompt="the same chorus, a fresh fill", replace_start_at=start,
+            replace_end_at=end,
+        )  # fmt: skip
+        job_id = service.submit(request, "local", duration=window.document.duration).id
+        if not _wait(lambda: service.get(job_id).state.finished and not service.is_active(job_id), args.timeout):
+            return "the demo job did not finish in time"
+        if service.get(job_id).state is not JobState.DONE:
+            return f"the demo job failed: {service.get(job_id).error_message}"
+    try:
+        job = service.get(job_id)
+    except KeyError:
+        return f"no job {job_id!r} (see retake jobs list)"
+    if not window.results.show_job(job.id):
+        return "that job's takes cannot be shown"
+    expected = 1 + len([t for t in service.store.takes(job.id) if t.path.exists()])
+    if not _wait(lambda: len(window.results.comparison.lanes) >= expected and window.document.clip is not None, 60):
+        return "the takes could not be prepared in time"
+    window.results.comparison.select_index(1)
+    window.results.dock.raise_()
+    return None
 
 
 def _parse_size(text: str) -> tuple[int, int]:
@@ -35,6 +92,15 @@ def run(args: argparse.Namespace) -> int:
     # Offscreen unless told otherwise, and never make a sound.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("RETAKE_AUDIO_OUTPUT", "silent")
+    if args.demo_compare:
+        import tempfile
+
+        from desktop_app.paths import demo_song
+
+        # The demo job must not land in the user's own history.
+        os.environ["RETAKE_DATA_DIR"] = tempfile.mkdtemp(prefix="retake-demo-")
+        args.audio = args.audio or str(demo_song())
+        args.select = args.select or list(DEMO_REGION)
     from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 
     from desktop_app.ui.app import create_application
@@ -67,6 +133,12 @@ def run(args: argparse.Namespace) -> int:
             window.close()
             return 2
         window.player.seek(args.select[0])
+    if args.demo_compare or args.job:
+        problem = _show_takes(window, args)
+        if problem:
+            print(f"error: {problem}", file=sys.stderr)
+            window.close()
+            return 1
     # Let layouts settle and every widget paint once.
     deadline = time.monotonic() + 0.3
     while time.monotonic() < deadline:

@@ -101,6 +101,7 @@ class OperationPanel(QWidget):
         super().__init__(parent)
         self.document = document
         self._engine_name = engine_name
+        self.setMinimumWidth(310)  # labels and the engine line stay readable
         layout = QVBoxLayout(self)
         header = QHBoxLayout()
         self.operation_box = QComboBox()
@@ -135,7 +136,7 @@ class OperationPanel(QWidget):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         layout.addWidget(scroll, 1)
         self.problem_label = QLabel()
-        self.problem_label.setObjectName("fieldError")
+        self.problem_label.setObjectName("formSummary")
         self.problem_label.setWordWrap(True)
         layout.addWidget(self.problem_label)
         self.submit_button = QPushButton()

@@ -98,7 +98,13 @@ class ResultsFeature(QObject):
         prompt = job.params.get("prompt") or job.params.get("voice_id") or ""
         self.panel.set_title(f"<b>{job.operation.replace('_', ' ').capitalize()}</b> · {prompt} · made by {label}")
         self.dock.raise_()
+        self._make_room()
         return True
+
+    def _make_room(self) -> None:
+        """Give the lanes about half the window so the original and both takes are visible together."""
+        wanted = max(self.dock.height(), int(self.window.height() * 0.5))
+        self.window.resizeDocks([self.dock], [wanted], Qt.Orientation.Vertical)
 
     def show_job_if_current(self, job_id: str) -> None:
         """A job just finished: show its takes when it was made from the song that is open."""

@@ -76,7 +76,7 @@ class LaneWidget(QFrame):
                 self.rating_buttons[rating] = button
         layout.addLayout(header)
         self.view = WaveformView(timeline)
-        self.view.setMinimumHeight(64)
+        self.view.setMinimumHeight(56)
         self.view.set_pyramid(lane.peaks)
         self.view.set_region(region, editable=False)
         # Clicking a lane's waveform both seeks (the panel wires that) and picks what is heard.
