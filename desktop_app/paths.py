@@ -3,8 +3,8 @@
 Every folder can be moved with an environment variable so that tests, CI and portable
 installs never touch the user's real folders:
 
-- ``RETAKE_HOME``: one folder holding config/, data/, logs/ and cache/ (overrides the rest)
-- ``RETAKE_CONFIG_DIR``, ``RETAKE_DATA_DIR``, ``RETAKE_LOG_DIR``, ``RETAKE_CACHE_DIR``
+- ``RETAKE_CONFIG_DIR``, ``RETAKE_DATA_DIR``, ``RETAKE_LOG_DIR``, ``RETAKE_CACHE_DIR``: one folder each
+- ``RETAKE_HOME``: one folder holding config/, data/, logs/ and cache/ for those not set one by one
 """
 
 from __future__ import annotations
@@ -19,12 +19,14 @@ from desktop_app import APP_ID, APP_NAME
 
 
 def _resolve(kind: str, default: str) -> Path:
+    override = os.environ.get(f"RETAKE_{kind.upper()}_DIR")
     home = os.environ.get("RETAKE_HOME")
-    if home:
+    if override:
+        path = Path(override)
+    elif home:
         path = Path(home) / kind
     else:
-        override = os.environ.get(f"RETAKE_{kind.upper()}_DIR")
-        path = Path(override) if override else Path(default)
+        path = Path(default)
     path.mkdir(parents=True, exist_ok=True)
     return path
 
