@@ -11,7 +11,9 @@ from desktop_app.commands import screenshot
 
 
 def _run(out, **kwargs) -> int:
-    args = argparse.Namespace(out=str(out), audio=None, select=None, size="1280x800", timeout=60.0)
+    args = argparse.Namespace(
+        out=str(out), audio=None, select=None, size="1280x800", timeout=60.0, job=None, demo_compare=False
+    )
     for key, value in kwargs.items():
         setattr(args, key, value)
     return screenshot.run(args)
