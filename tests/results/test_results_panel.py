@@ -60,6 +60,9 @@ def test_use_take_splices_undoably_and_back_to_original(results_window, finished
     margin = int(0.03 * RATE)
     assert np.array_equal(spliced[start + margin : end - margin], take[start + margin : end - margin])
     assert results_window.document.working_path is not None and results_window.document.working_path.exists()
+    # The next job is sent with what the producer hears now, never by writing the source file.
+    assert results_window.jobs.panel.request().audio_file == results_window.document.working_path
+    assert np.array_equal(load(results_window.document.path).samples, original)
     results_window.document.undo_stack.undo()
     assert np.array_equal(results_window.document.clip.samples, original)
     assert results_window.document.working_path is None

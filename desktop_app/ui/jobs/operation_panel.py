@@ -26,6 +26,7 @@ from desktop_app.api.errors import FieldProblem, ServiceError
 from desktop_app.api.models import REQUEST_TYPES, Operation, ServiceRequest
 from desktop_app.services.document import Document
 from desktop_app.services.voices import VoiceLoader
+from desktop_app.services.working_version import current_audio_file
 from desktop_app.ui.jobs.fields import FieldWidget
 from desktop_app.ui.jobs.specs import FIELDS, OPERATION_ORDER, SUBMIT_LABELS
 from desktop_app.ui.jobs.voice_picker import VoicePicker
@@ -173,7 +174,8 @@ class OperationPanel(QWidget):
         """The request the form describes now (not yet checked)."""
         op = self.operation
         values = self.forms[op].values()
-        values["audio_file"] = self.document.path if self.document.clip is not None else None
+        # After a splice the producer hears the working version: that is what the service must get.
+        values["audio_file"] = current_audio_file(self.document) if self.document.clip is not None else None
         if op is Operation.INPAINT:
             bounds = self.document.region.bounds()
             start, end = bounds if bounds else (0.0, 0.0)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from desktop_app.api.engines import parse_engine
 from desktop_app.api.errors import ServiceError
+from desktop_app.audio import load
 from desktop_app.audio.errors import AudioError
 from desktop_app.audio.export import Provenance, export
 from desktop_app.jobs.store import JobRecord, JobStore
@@ -48,6 +49,7 @@ class ResultsFeature(QObject):
         self._source_path: Path | None = None
         self._preview_of: str | None = None
         self._hear_working = False
+        self._input_of: Path | None = None
         self.document.clip_changed.connect(self._clip_changed)
         self.comparison.lanes_changed.connect(self._sources_changed)
         self.comparison.selection_changed.connect(self._selection_changed)
@@ -89,8 +91,9 @@ class ResultsFeature(QObject):
         if job.operation == "inpaint":
             region = (float(job.params["replace_start_at"]), float(job.params["replace_end_at"]))
             self.document.region.set_range(*region, text="Region of the job")
-        if len(self.comparison.lanes) == 0 or self.comparison.region != region:
-            self._reset_comparison(region)
+        stale = len(self.comparison.lanes) <= 1 or self.comparison.region != region
+        if (stale or self._input_of != job.input_path) and not self._reset_comparison(job, region):
+            return False
         label = engine_label(job.engine)
         self.comparison.add_takes(
             [TakeSource(job.id, t.idx, t.path, label, t.rating) for t in takes if t.path.exists()]
@@ -112,11 +115,20 @@ class ResultsFeature(QObject):
         if self.document.clip is not None and is_working_file_of(job.input_path, self.document.path):
             self.show_job(job_id)
 
-    def _reset_comparison(self, region) -> None:
+    def _reset_comparison(self, job: JobRecord, region) -> bool:
+        """Lane 0 is what the job was made from: the song as opened, or a working version of it."""
         source = getattr(self.document, "source_samples", None)
         original = source if source is not None else self.document.clip.samples
+        if job.input_path is not None and job.input_path != self.document.path:
+            try:
+                original = load(job.input_path).samples
+            except AudioError as error:
+                self.window.statusBar().showMessage(str(error), 10000)
+                return False
+        self._input_of = job.input_path
         self.comparison.set_original(original, self.document.sample_rate)
         self.comparison.set_region(region)
+        return True
 
     # ---------------------------------------------------------------------------------- keeping
     def preview(self, key: str) -> None:
