@@ -54,6 +54,7 @@ def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
         print(f"  data folder:     {engine.data_dir}")
         print("Press Ctrl+C to stop.", flush=True)
     stop = stop or threading.Event()
+    _stop_on_sigterm(stop)
     try:
         while not stop.wait(0.5):
             if not engine.running:
@@ -64,3 +65,11 @@ def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
     finally:
         engine.stop()
     return 0
+
+
+def _stop_on_sigterm(stop: threading.Event) -> None:
+    """``kill PID`` stops the engine as cleanly as Ctrl+C (its worker processes exit with it)."""
+    import signal
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())

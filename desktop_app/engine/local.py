@@ -86,7 +86,9 @@ class LocalEngine:
         with self._lock:
             if self.running:
                 return self
-            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            # proto=IPPROTO_TCP matters: asyncio only sets TCP_NODELAY on accepted sockets whose proto says
+            # TCP, and without it Nagle + delayed ACK add ~40 ms to every small response.
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 sock.bind((HOST, self._requested_port))

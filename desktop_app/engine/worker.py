@@ -65,7 +65,9 @@ class JobRunner:
 
     def _new_pool(self) -> ProcessPoolExecutor:
         # spawn, not fork: the parent has live threads (uvicorn, Qt) that a fork would copy mid-state.
-        pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        pool = ProcessPoolExecutor(
+            self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=operations.worker_init
+        )
         for _ in range(self.workers):
             pool.submit(operations.warm_up)  # start the processes now, not on the first job
         return pool
