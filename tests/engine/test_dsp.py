@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -90,7 +92,7 @@ def test_guide_vocal_sings_every_line_in_order_and_in_register(clip):
     takes, details = vocals.sing_over(clip, RATE, lyrics, "female")
     lines = details[0]["lines"]
     assert [line["text"] for line in lines] == vocals.lyric_lines(lyrics)
-    assert all(a["end"] <= b["start"] for a, b in zip(lines, lines[1:], strict=False))
+    assert all(a["end"] <= b["start"] for a, b in itertools.pairwise(lines))
     assert not np.allclose(takes[0], takes[1], atol=1e-3)
 
 
