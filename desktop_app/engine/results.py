@@ -90,7 +90,7 @@ def sunoapi_record(job: Job, base_url: str) -> dict:
     status = sunoapi_status(job)
     items = []
     if status in ("FIRST_SUCCESS", "SUCCESS"):
-        for take in job.takes:
+        for number, take in enumerate(job.takes, start=1):
             mp3 = file_url(base_url, take.mp3) if take.mp3 else ""
             items.append({
                 "id": take.conversion_id,
@@ -102,7 +102,7 @@ def sunoapi_record(job: Job, base_url: str) -> dict:
                 "sourceImageUrl": "",
                 "prompt": job.params.get("prompt", ""),
                 "modelName": "retake-local",
-                "title": job.params.get("title", ""),
+                "title": f"{job.params.get('title', '')} (take {number}, Retake local engine)",
                 "tags": job.params.get("style", ""),
                 "createTime": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(job.created_at)),
                 "duration": take.duration,
