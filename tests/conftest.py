@@ -14,6 +14,7 @@ import pytest
 _SANDBOX = Path(tempfile.mkdtemp(prefix="retake-tests-"))
 os.environ["RETAKE_HOME"] = str(_SANDBOX / "home")
 os.environ["RETAKE_NO_CRASH_DIALOG"] = "1"
+os.environ["RETAKE_ENGINE_AUTOSTART"] = "0"  # windows in tests start the local engine only when a job needs it
 os.environ["RETAKE_AUDIO_OUTPUT"] = os.environ.get("RETAKE_AUDIO_OUTPUT", "silent")
 os.environ["PYTHON_KEYRING_BACKEND"] = "tests.support.memory_keyring.MemoryKeyring"
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import threading
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QSystemTrayIcon
@@ -55,6 +57,7 @@ class JobsFeature(QObject):
         service.job_finished.connect(self._job_finished)
         service.job_failed.connect(self._job_failed)
         QTimer.singleShot(0, self._resume)
+        self._warm_local_engine()
 
     def engine_name(self) -> str:
         return self.window.settings.get(Options.engine) or "local"
@@ -90,6 +93,19 @@ class JobsFeature(QObject):
 
     def shutdown(self) -> None:
         self.service.shutdown()
+
+    def _warm_local_engine(self) -> None:
+        """Start the local engine in the background now, so the first job does not wait for it."""
+        if self.engine_name() != "local" or os.environ.get("RETAKE_ENGINE_AUTOSTART", "1") == "0":
+            return
+
+        def start() -> None:
+            try:
+                self.service.factory.local_engine()
+            except Exception:  # the first job will report it properly
+                log.exception("the local engine did not start")
+
+        threading.Thread(target=start, daemon=True, name="local-engine-start").start()
 
     # ---------------------------------------------------------------------------------- reactions
     def _resume(self) -> None:
