@@ -155,6 +155,7 @@ class SmokeTest:
         self.subcommands: set[str] = set()
         self.demo = app.parent / "_internal" / "resources" / "demo" / "demo_song.flac"
         self.demo_seconds = 0.0
+        self.ffmpeg: Path | None = None  # the binary the app runs, found by the ffmpeg step
         self.failures = 0
 
     def limit(self, wanted: float) -> float:
@@ -202,6 +203,34 @@ class SmokeTest:
         print(result.stdout.rstrip(), flush=True)
         return ""
 
+    def ffmpeg_unpacks_once(self) -> str:
+        """A packed ffmpeg is unpacked into the user cache on the first run and reused by the next ones."""
+        packed = self.app.parent / "_internal" / "resources" / "ffmpeg" / "ffmpeg.json"
+        first = self.ffmpeg_path()
+        if not packed.is_file():
+            return f"not packed in this build; runs {first}"
+        cache = Path(self.box.env["RETAKE_HOME"]) / "cache" / "ffmpeg"
+        if cache not in first.parents:
+            raise StepFailed(f"the packed ffmpeg should run from the cache folder {cache}, not {first}")
+        before = first.stat()
+        second = self.ffmpeg_path()
+        after = second.stat()
+        if second != first or (after.st_ino, after.st_mtime_ns) != (before.st_ino, before.st_mtime_ns):
+            raise StepFailed(f"the second run unpacked ffmpeg again ({first} -> {second})")
+        leftovers = [p.name for p in first.parent.iterdir() if p != first]
+        if leftovers:
+            raise StepFailed(f"unpacking left files behind: {leftovers}")
+        return f"{first.stat().st_size / 1e6:.0f} MB unpacked to {first.relative_to(cache)}; reused by the next run"
+
+    def ffmpeg_path(self) -> Path:
+        result = expect_ok(self.box.run(["self-check", "--json"], self.limit(120)), "self-check --json")
+        check = next(c for c in json.loads(result.stdout)["checks"] if c["name"] == "ffmpeg")
+        path = Path(check["detail"].split(" (", 1)[0])
+        if check["status"] != "ok" or not path.is_file():
+            raise StepFailed(f"self-check found no working ffmpeg: {check}")
+        self.ffmpeg = path
+        return path
+
     def self_check_detects_missing_ffmpeg(self) -> str:
         result = self.box.run(["self-check", "--json"], self.limit(120), env={"RETAKE_FFMPEG": "/nonexistent/ffmpeg"})
         report = json.loads(result.stdout)
@@ -221,12 +250,11 @@ class SmokeTest:
         return f"{self.demo_seconds:.1f} s, {info.get('sample_rate')} Hz, {info.get('channels')} ch"
 
     def info_m4a(self) -> str:
-        ffmpegs = sorted((self.app.parent / "_internal" / "imageio_ffmpeg" / "binaries").glob("ffmpeg*"))
-        if not ffmpegs:
-            raise StepFailed("no ffmpeg binary bundled under _internal/imageio_ffmpeg/binaries")
+        if self.ffmpeg is None:
+            raise StepSkipped("needs the app's ffmpeg from the ffmpeg step, which failed")
         m4a = self.work / "tone.m4a"
         subprocess.run(
-            [str(ffmpegs[0]), "-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=440:duration=5",
+            [str(self.ffmpeg), "-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=440:duration=5",
              "-ac", "2", "-c:a", "aac", "-b:a", "128k", str(m4a)],
             check=True, timeout=self.limit(60),
         )  # fmt: skip
@@ -280,6 +308,7 @@ class SmokeTest:
         started = time.monotonic()
         print(f"Smoke test of {self.app} (sandbox {self.work})", flush=True)
         self.step("version and subcommands", self.version)
+        self.step("ffmpeg unpacks once into the cache", self.ffmpeg_unpacks_once)
         self.step("self-check", self.self_check)
         self.step("self-check reports a missing ffmpeg", self.self_check_detects_missing_ffmpeg)
         self.step("info on the demo song", self.info_demo)

@@ -2,13 +2,24 @@
 
 We pipe ffmpeg's decoded float32 straight into numpy instead of going through a temporary
 WAV: it keeps full precision (AAC decodes to float) and needs no ffprobe, which the wheel lacks.
+
+The packaged Linux app ships that binary xz-compressed (165 MB -> 46 MB, see packaging/pack_ffmpeg.py)
+as ``resources/ffmpeg/ffmpeg.json`` + its archive; the first ``ffmpeg_exe()`` unpacks it once into the
+user cache folder, checked against the size and SHA-256 the build recorded.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+import lzma
 import os
 import re
+import shutil
 import subprocess
+import tempfile
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -42,12 +53,75 @@ def ffmpeg_exe() -> str:
     override = os.environ.get("RETAKE_FFMPEG")
     if override:
         return override
+    from desktop_app import paths
+
+    manifest = paths.resources_dir() / "ffmpeg" / PACKED_MANIFEST
+    if manifest.is_file():  # the packaged app: unpack once into the cache folder
+        try:
+            return str(unpack_packed_ffmpeg(manifest, paths.cache_dir() / "ffmpeg"))
+        except (OSError, EOFError, ValueError, KeyError, lzma.LZMAError) as exc:
+            raise FfmpegMissingError(f"the bundled ffmpeg could not be unpacked: {exc}") from exc
     try:
         import imageio_ffmpeg
 
         return imageio_ffmpeg.get_ffmpeg_exe()
     except Exception as exc:  # the wheel raises RuntimeError when its binary is gone
         raise FfmpegMissingError(f"ffmpeg is not available: {exc}") from exc
+
+
+PACKED_MANIFEST = "ffmpeg.json"  # {"name", "archive", "size", "sha256"}, written by packaging/pack_ffmpeg.py
+
+
+def unpack_packed_ffmpeg(manifest_path: Path, cache_root: Path) -> Path:
+    """The executable described by ``manifest_path``, unpacked under ``cache_root`` unless already there.
+
+    Safe against concurrent first runs and crashes: each process unpacks into its own temporary file,
+    checks size and SHA-256, and renames it into place (atomic), so the final name only ever holds a
+    complete, verified binary. Folders of other ffmpeg builds (left by an older app version) are removed.
+    """
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    size, sha256 = int(manifest["size"]), str(manifest["sha256"])
+    folder = cache_root / f"{manifest['name']}-{sha256[:16]}"
+    target = folder / ("ffmpeg.exe" if os.name == "nt" else "ffmpeg")
+    if _is_unpacked(target, size):
+        return target
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob(".ffmpeg-*.part"):  # left by a run that was killed mid-unpack (a few seconds)
+        with contextlib.suppress(OSError):
+            if time.time() - stale.stat().st_mtime > 600:
+                stale.unlink()
+    fd, part = tempfile.mkstemp(prefix=".ffmpeg-", suffix=".part", dir=folder)
+    try:
+        digest, written = hashlib.sha256(), 0
+        with os.fdopen(fd, "wb") as out, lzma.open(manifest_path.parent / manifest["archive"]) as packed:
+            while chunk := packed.read(1 << 20):
+                digest.update(chunk)
+                written += out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())  # a crash right after the rename must not leave a short file under the name
+        if written != size or digest.hexdigest() != sha256:
+            raise ValueError(f"unpacked {written} bytes that do not match the build's size and SHA-256")
+        os.chmod(part, 0o755)
+        try:
+            os.replace(part, target)
+        except OSError:  # Windows: another process is already running the copy it put there
+            if not _is_unpacked(target, size):
+                raise
+    finally:
+        if os.path.exists(part):
+            os.unlink(part)
+    for other in cache_root.iterdir():
+        if other.is_dir() and other != folder:
+            shutil.rmtree(other, ignore_errors=True)  # 170 MB per old build; a running one keeps its open copy
+    return target
+
+
+def _is_unpacked(target: Path, size: int) -> bool:
+    # Only a verified file is ever renamed to this name, so a matching size means it is complete.
+    try:
+        return target.stat().st_size == size and os.access(target, os.X_OK)
+    except OSError:
+        return False
 
 
 @dataclass(frozen=True)
