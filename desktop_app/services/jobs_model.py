@@ -96,6 +96,8 @@ class JobsModel(QAbstractTableModel):
         if column == "ETA":
             return self._eta(job)
         if column == "Credits":
+            if job.engine == "local":
+                return "free"  # the local engine runs on this computer and charges nothing
             if job.cost is not None:
                 return f"{job.cost:g} paid"
             return f"~{job.credit_estimate:g}" if job.credit_estimate is not None else ""

@@ -143,6 +143,7 @@ class ResultsPanel(QWidget):
             widget.rated.connect(self.comparison.rate_lane)
             widget.view.seek_requested.connect(self.seek_requested)
             self.lanes_box.addWidget(widget)
+            widget.show()  # do not rely on the layout's deferred show: a grab may come first
             self.lane_widgets[lane.key] = widget
         self.refresh()
 
