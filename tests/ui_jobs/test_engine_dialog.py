@@ -38,5 +38,7 @@ def test_plain_http_engine_off_this_computer_is_refused(qtbot, tmp_path) -> None
     assert dialog.error.isVisibleTo(dialog) and "https" in dialog.error.text()
     assert settings.get(Options.engine) == "local"
     dialog.custom_url.setText("http://127.0.0.1:8765")
+    dialog.custom_key.setText("srv-key")
     dialog.accept()
     assert settings.get(Options.engine) == "http://127.0.0.1:8765"
+    assert _keys.get("custom:http://127.0.0.1:8765").value == "srv-key"

@@ -61,6 +61,10 @@ class EngineDialog(QDialog):
             edit.setPlaceholderText(f"stored ({stored.source.value})" if stored else "not set")
             form.addRow(label, edit)
             self.key_edits[name] = edit
+        self.custom_key = QLineEdit()
+        self.custom_key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.custom_key.setPlaceholderText("for the other server, if it needs one")
+        form.addRow("Other server's key", self.custom_key)
         self.keyring_note = QLabel()
         self.keyring_note.setWordWrap(True)
         self.keyring_note.setObjectName("keyringNote")
@@ -125,6 +129,8 @@ class EngineDialog(QDialog):
             value = edit.text().strip()
             if value:
                 self.keys.set(name, value, prefer=prefer)
+        if spec.kind is EngineKind.CUSTOM and self.custom_key.text().strip():
+            self.keys.set(spec.keyring_name, self.custom_key.text().strip(), prefer=prefer)
         self.settings.set(Options.engine, spec.name)
         if spec.kind is EngineKind.CUSTOM:
             self.settings.set(Options.custom_engine_url, spec.url or "")
