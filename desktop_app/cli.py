@@ -59,10 +59,29 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _log_to_file() -> None:
+    """Subcommands log to the app's log file (keys redacted), as the GUI does.
+
+    Without a handler Python prints warnings on stderr (logging's last resort), so a decoder's
+    detail ("flac decoder lost sync") would appear next to the sentence meant for the user.
+    """
+    from desktop_app.api.redact import install_log_redaction
+    from desktop_app.logging_setup import setup_logging
+
+    install_log_redaction()
+    try:
+        setup_logging()
+    except OSError:  # an unwritable log folder must not stop a command
+        import logging
+
+        logging.getLogger().addHandler(logging.NullHandler())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and args_list[0] in _subcommand_names():
         args = _subcommand_parser().parse_args(args_list)
+        _log_to_file()
         return int(args.handler(args) or 0)
     args = _gui_parser().parse_args(args_list)
     if args.self_check:

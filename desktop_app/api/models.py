@@ -279,15 +279,19 @@ class CoverRequest(_Base):
         return form
 
 
+_WEIGHT_LABELS = {"style_weight": "Style weight", "weirdness_constraint": "Weirdness", "audio_weight": "Audio weight"}
+
+
 def _weight_problem(name: str, value: float | None) -> FieldProblem | None:
     if value is None:
         return None
+    label = _WEIGHT_LABELS.get(name, name)  # the form's words, not the attribute's
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        return FieldProblem(name, f"{name} must be a number between 0 and 1.")
+        return FieldProblem(name, f"{label} must be a number between 0 and 1.")
     if not 0.0 <= value <= 1.0:
-        return FieldProblem(name, f"{name} must be between 0 and 1 (it is {value}).")
+        return FieldProblem(name, f"{label} must be between 0 and 1 (it is {value:g}).")
     if abs(value * 100 - round(value * 100)) > 1e-6:
-        return FieldProblem(name, f"{name} must be in steps of 0.01 (it is {value}).")
+        return FieldProblem(name, f"{label} must be in steps of 0.01 (it is {value:g}).")
     return None
 
 

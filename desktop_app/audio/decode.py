@@ -271,11 +271,12 @@ def _classify_unreadable(path: Path, soundfile_error: str) -> AudioError:
         head = f.read(512)
     suffix = path.suffix.lower().lstrip(".")
     log.info("unreadable %s (soundfile: %s)", path, soundfile_error)
-    if _looks_like_text(head):
-        return UnsupportedFormatError(path, "this is a text file, not audio (it may have been renamed).")
+    # Magic numbers first: a FLAC or WAV cut off inside its header is printable ASCII ("fLaC", "RIFF").
     magic = {b"RIFF": "WAV", b"FORM": "AIFF", b"fLaC": "FLAC", b"OggS": "OGG"}.get(head[:4])
     if magic or head[:3] == b"ID3":
         return CorruptFileError(path, f"the {magic or 'MP3'} file is damaged or incomplete and cannot be read.")
+    if _looks_like_text(head):
+        return UnsupportedFormatError(path, "this is a text file, not audio (it may have been renamed).")
     if suffix in {"wav", "flac", "aif", "aiff", "ogg", "opus", "mp3", "m4a", "aac"}:
         return CorruptFileError(
             path,

@@ -1,0 +1,51 @@
+"""Reliability suite: shared fixtures, and the count of bad inputs tried, printed at the end of the run."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+# The jobs window on a real local engine, as the GUI job tests use it.
+from tests.ui_jobs.conftest import engine, jobs_song, jobs_window, service  # noqa: F401
+
+# test function → category; each passed parametrized row is one bad input tried.
+CATEGORIES = {
+    "test_bad_audio_file": "audio files",
+    "test_bad_audio_file_in_the_window": "audio files opened in the window",
+    "test_bad_request_field": "form and request fields",
+    "test_bad_cli_argument": "command-line arguments",
+    "test_bad_typed_selection": "typed selection in the window",
+    "test_bad_form_field_in_the_window": "form fields in the window",
+    "test_bad_service_answer": "service answers (whole job)",
+    "test_bad_client_answer": "service answers (single call)",
+}
+_tried: Counter[str] = Counter()
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call" and report.passed and "[" in report.nodeid:
+        function = report.nodeid.split("::")[-1].split("[")[0]
+        if function in CATEGORIES:
+            _tried[CATEGORIES[function]] += 1
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if not _tried:
+        return
+    terminalreporter.section("bad inputs tried")
+    for category, count in _tried.most_common():
+        terminalreporter.write_line(f"{count:4d}  {category}")
+    terminalreporter.write_line(f"{sum(_tried.values()):4d}  in all (each with a clear message and data unchanged)")
+
+
+def fingerprint(path: Path) -> tuple:
+    """What must not change about a user's file: its bytes, size and modification time."""
+    if not path.exists():
+        return ("absent",)
+    if path.is_dir():
+        return ("folder", sorted(p.name for p in path.iterdir()), path.stat().st_mtime_ns)
+    stat = path.stat()
+    return (hashlib.sha256(path.read_bytes()).hexdigest(), stat.st_size, stat.st_mtime_ns)

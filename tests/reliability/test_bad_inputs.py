@@ -1,0 +1,226 @@
+"""Bad input everywhere a user or a service can put it: one table per place, each row a short id.
+
+Every row checks the same promise: a typed error whose message is a plain sentence (no library
+names, no traceback), and nothing changed — the user's file, the job store, the output folder.
+Files and requests that are odd but legal (one sample, a wrong extension, exactly 2000 characters)
+are rows too: for them the promise is that they work. ``conftest.py`` prints the count per table.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from desktop_app import cli
+from desktop_app.api.errors import InvalidRequestError
+from desktop_app.api.models import (
+    AddVocalsRequest,
+    CoverRequest,
+    InpaintRequest,
+    RemixRequest,
+    SingOverRequest,
+)
+from desktop_app.audio import errors as audio_errors
+from desktop_app.audio import load_with_peaks
+from desktop_app.jobs.runner import JobRunner
+from desktop_app.jobs.store import JobStore
+from tests.audio.test_bad_files import EXPECTED as SUPPORT_EXPECTED
+from tests.reliability.bad_audio import EXTRA_FILES
+from tests.reliability.conftest import fingerprint
+from tests.support.audio_files import bad_files, tone, write
+
+# A library's, the OS's or Python's words leaking into a message meant for a producer.
+JARGON = re.compile(
+    r"errno|libsndfile|sndfile|ffmpeg|mpg123|traceback|exception|0x[0-9a-f]+|lost sync|keyerror|typeerror|"
+    r"valueerror|nonetype|attribute|unexpected problem|(?-i:\bnan\b|\binf\b)|_weight|_constraint|_at\b",
+    re.I,
+)
+
+
+def assert_plain_sentence(message: str) -> None:
+    assert message and message.strip() == message, repr(message)
+    assert message.rstrip("”\"'").endswith((".", ")", "?")), message
+    own_words = re.sub(r"“[^”]*”", "", message)  # file names and the service's own words are quoted
+    assert not JARGON.search(own_words), message
+
+
+# ============================================================================================ audio files
+
+AUDIO_ROWS = [(kind, cls.__name__) for kind, cls in SUPPORT_EXPECTED.items()] + [
+    (kind, expected) for kind, (_maker, expected) in EXTRA_FILES.items()
+]
+
+
+@pytest.fixture(scope="module")
+def audio_files(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("bad_audio")
+    files = bad_files(folder / "support")
+    for kind, (maker, _expected) in EXTRA_FILES.items():
+        sub = folder / re.sub(r"\W+", "_", kind)
+        sub.mkdir()
+        files[kind] = maker(sub)
+    return files
+
+
+@pytest.mark.parametrize(("kind", "expected"), AUDIO_ROWS, ids=[row[0] for row in AUDIO_ROWS])
+def test_bad_audio_file(audio_files, kind: str, expected, capsys) -> None:
+    """Opened as the app opens it, and through ``retake info``: typed error or a working clip; file untouched."""
+    path = audio_files[kind]
+    before = fingerprint(path)
+    if isinstance(expected, int):
+        clip, peaks = load_with_peaks(path)
+        assert clip.frames == expected and math.isfinite(clip.duration)
+        assert peaks is not None
+    else:
+        with pytest.raises(audio_errors.AudioError) as caught:
+            load_with_peaks(path)
+        assert type(caught.value).__name__ == expected, f"{kind}: {caught.value!r}"
+        assert str(caught.value).startswith(f"“{path.name}”: ")
+        assert_plain_sentence(str(caught.value))
+    capsys.readouterr()
+    code = cli.main(["info", str(path)])
+    out, err = capsys.readouterr()
+    answer = json.loads(out.strip().splitlines()[-1])
+    if isinstance(expected, int):
+        assert code == 0 and answer["frames"] == expected, (out, err)
+    else:
+        assert code == 1 and answer["error"] == str(caught.value)
+        assert err.strip() == f"error: {caught.value}"
+    assert "Traceback" not in err
+    assert fingerprint(path) == before, "the user's file changed"
+
+
+# ================================================================================== form and request fields
+
+DURATION = 4.0  # the request rows' song
+NAN, INF = float("nan"), float("inf")
+LYRICS_2000, LYRICS_2001 = "la " * 666 + "la", "la " * 666 + "la!"
+EMOJI = "🎸 warmer 🎹 — Sängerin «ça va» 音楽 🔥"
+
+
+def _valid(kind: str, song: Path):
+    return {
+        "inpaint": InpaintRequest(audio_file=song, prompt="bright synth lead", replace_start_at=1.0,
+                                  replace_end_at=2.5),
+        "remix": RemixRequest(audio_file=song, prompt="lo-fi"),
+        "sing_over": SingOverRequest(audio_file=song, prompt="soulful", lyrics="hold the line"),
+        "cover": CoverRequest(audio_file=song, voice_id="voice-1", pitch=0),
+        "add_vocals": AddVocalsRequest(audio_file=song, prompt="calm vocals", title="Night", style="Jazz",
+                                       negative_tags="metal"),
+    }[kind]  # fmt: skip
+
+
+# (id, operation, changed fields, fields that must be reported: () means the value is accepted)
+REQUEST_ROWS: list[tuple[str, str, dict, tuple[str, ...]]] = [
+    ("lyrics 2000 characters", "remix", {"lyrics": LYRICS_2000}, ()),
+    ("lyrics 2001 characters", "remix", {"lyrics": LYRICS_2001}, ("lyrics",)),
+    ("lyrics 2000 emoji", "remix", {"lyrics": "🎤" * 2000}, ()),
+    ("lyrics 2001 emoji", "remix", {"lyrics": "🎤" * 2001}, ("lyrics",)),
+    ("inpaint lyrics 2001", "inpaint", {"lyrics": LYRICS_2001}, ("lyrics",)),
+    ("inpaint section lyrics 2001", "inpaint", {"lyrics_section_to_replace": LYRICS_2001},
+     ("lyrics_section_to_replace",)),
+    ("sing-over lyrics 2000", "sing_over", {"lyrics": LYRICS_2000}, ()),
+    ("sing-over lyrics 2001", "sing_over", {"lyrics": LYRICS_2001}, ("lyrics",)),
+    ("sing-over without lyrics", "sing_over", {"lyrics": ""}, ("lyrics",)),
+    ("sing-over lyrics only spaces", "sing_over", {"lyrics": " \n\t "}, ("lyrics",)),
+    ("pitch +12", "cover", {"pitch": 12}, ()),
+    ("pitch -12", "cover", {"pitch": -12}, ()),
+    ("pitch +13", "cover", {"pitch": 13}, ("pitch",)),
+    ("pitch -13", "cover", {"pitch": -13}, ("pitch",)),
+    ("pitch 1.5", "cover", {"pitch": 1.5}, ("pitch",)),
+    ("pitch NaN", "cover", {"pitch": NAN}, ("pitch",)),
+    ("pitch True", "cover", {"pitch": True}, ("pitch",)),
+    ("pitch as text", "cover", {"pitch": "3"}, ("pitch",)),
+    ("no voice", "cover", {"voice_id": ""}, ("voice_id",)),
+    ("voice only spaces", "cover", {"voice_id": "   "}, ("voice_id",)),
+    ("style weight 0", "add_vocals", {"style_weight": 0.0}, ()),
+    ("style weight 1", "add_vocals", {"style_weight": 1.0}, ()),
+    ("style weight -0.01", "add_vocals", {"style_weight": -0.01}, ("style_weight",)),
+    ("style weight 1.01", "add_vocals", {"style_weight": 1.01}, ("style_weight",)),
+    ("style weight 0.005", "add_vocals", {"style_weight": 0.005}, ("style_weight",)),
+    ("style weight NaN", "add_vocals", {"style_weight": NAN}, ("style_weight",)),
+    ("weirdness -0.01", "add_vocals", {"weirdness_constraint": -0.01}, ("weirdness_constraint",)),
+    ("weirdness 1.01", "add_vocals", {"weirdness_constraint": 1.01}, ("weirdness_constraint",)),
+    ("weirdness infinity", "add_vocals", {"weirdness_constraint": INF}, ("weirdness_constraint",)),
+    ("audio weight -0.01", "add_vocals", {"audio_weight": -0.01}, ("audio_weight",)),
+    ("audio weight 1.01", "add_vocals", {"audio_weight": 1.01}, ("audio_weight",)),
+    ("audio weight as text", "add_vocals", {"audio_weight": "0.5"}, ("audio_weight",)),
+    ("all three weights 1.01", "add_vocals",
+     {"style_weight": 1.01, "weirdness_constraint": 1.01, "audio_weight": 1.01},
+     ("style_weight", "weirdness_constraint", "audio_weight")),
+    ("title 80 characters", "add_vocals", {"title": "t" * 80}, ()),
+    ("title 81 characters", "add_vocals", {"title": "t" * 81}, ("title",)),
+    ("style 1001 characters", "add_vocals", {"style": "s" * 1001}, ("style",)),
+    ("negative tags 201 characters", "add_vocals", {"negative_tags": "n" * 201}, ("negative_tags",)),
+    ("add-vocals prompt 3001 characters", "add_vocals", {"prompt": "p" * 3001}, ("prompt",)),
+    ("vocal gender x", "add_vocals", {"vocal_gender": "x"}, ("vocal_gender",)),
+    ("model V9", "add_vocals", {"model": "V9"}, ("model",)),
+    ("region outside the track", "inpaint", {"replace_start_at": 5.0, "replace_end_at": 6.0},
+     ("replace_end_at",)),
+    ("region ends after the track", "inpaint", {"replace_end_at": DURATION + 0.01}, ("replace_end_at",)),
+    ("region up to the very end", "inpaint", {"replace_end_at": DURATION}, ()),
+    ("region from the very start", "inpaint", {"replace_start_at": 0.0}, ()),
+    ("region starts before the track", "inpaint", {"replace_start_at": -0.01}, ("replace_start_at",)),
+    ("start = end", "inpaint", {"replace_start_at": 2.0, "replace_end_at": 2.0}, ("region",)),
+    ("start after end", "inpaint", {"replace_start_at": 3.0, "replace_end_at": 2.0}, ("region",)),
+    ("start NaN", "inpaint", {"replace_start_at": NAN}, ("region",)),
+    ("end NaN", "inpaint", {"replace_end_at": NAN}, ("region",)),
+    ("end infinity", "inpaint", {"replace_end_at": INF}, ("region",)),
+    ("start minus infinity", "inpaint", {"replace_start_at": -INF}, ("region",)),
+    ("region as text", "inpaint", {"replace_start_at": "1", "replace_end_at": "2"}, ("region",)),
+    ("prompt empty", "inpaint", {"prompt": ""}, ("prompt",)),
+    ("prompt only spaces", "remix", {"prompt": "  \n "}, ("prompt",)),
+    ("prompt with emoji and accents", "remix", {"prompt": EMOJI}, ()),
+    ("prompt right-to-left and combining marks", "remix", {"prompt": "غناء هادئ e\u0301 \u200f"}, ()),
+    ("lyrics with emoji", "sing_over", {"lyrics": "🎶 la la 🎶\n" * 20}, ()),
+    ("gender robot", "remix", {"gender": "robot"}, ("gender",)),
+    ("gender capitalised", "remix", {"gender": "Female"}, ("gender",)),
+    ("both file and URL", "remix", {"audio_url": "https://example.com/a.mp3"}, ("audio",)),
+    ("neither file nor URL", "remix", {"audio_file": None}, ("audio",)),
+    ("URL ftp://", "remix", {"audio_file": None, "audio_url": "ftp://example.com/a.mp3"}, ("audio_url",)),
+    ("URL javascript:", "remix", {"audio_file": None, "audio_url": "javascript:alert(1)"}, ("audio_url",)),
+    ("URL without host", "remix", {"audio_file": None, "audio_url": "https://"}, ("audio_url",)),
+    ("webhook not a URL", "remix", {"webhook_url": "my server"}, ("webhook_url",)),
+    ("file that does not exist", "remix", {"audio_file": Path("/nonexistent/song.wav")}, ("audio_file",)),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def request_song(tmp_path_factory) -> Path:
+    return write(tmp_path_factory.mktemp("request_song") / "song.wav", tone(int(44100 * DURATION)), 44100, "WAV")
+
+
+@pytest.mark.parametrize(("kind", "changes", "fields"), [r[1:] for r in REQUEST_ROWS], ids=[r[0] for r in REQUEST_ROWS])
+def test_bad_request_field(request_song: Path, tmp_path: Path, kind: str, changes: dict, fields: tuple) -> None:
+    """Each rule is reported on the field that broke it, in a sentence; nothing is stored or sent."""
+    request = replace(_valid(kind, request_song), **changes)
+    problems = request.problems(duration=DURATION)
+    assert {p.field for p in problems} == set(fields), problems
+    for problem in problems:
+        assert_plain_sentence(problem.message)
+    before = fingerprint(request_song)
+    with JobStore(tmp_path / "jobs.sqlite3") as store:
+        runner = JobRunner(store, client_factory=_no_clients)
+        if fields:
+            with pytest.raises(InvalidRequestError) as caught:
+                runner.create(request, "local", out_dir=tmp_path / "out", duration=DURATION)
+            assert_plain_sentence(str(caught.value))
+            assert store.list_jobs() == []
+        else:  # accepted: what is sent keeps every character
+            job = runner.create(request, "local", out_dir=tmp_path / "out", duration=DURATION)
+            sent = request.json_body("https://x/y.mp3") if kind == "add_vocals" else request.form_fields()
+            for name, value in changes.items():
+                if isinstance(value, str) and name in sent:
+                    assert sent[name] == value.strip() or sent[name] == value
+            assert store.get(job.id).params == request.to_params()
+    assert fingerprint(request_song) == before
+    assert not (tmp_path / "out").exists()
+
+
+def _no_clients(engine: str):
+    raise AssertionError("a bad request must not reach an engine")
