@@ -110,7 +110,8 @@ class _Base:
         if has_file == has_url:
             out.append(FieldProblem("audio", "Choose either an audio file or an audio URL (one of them, not both)."))
         if has_file and not Path(self.audio_file).is_file():
-            out.append(FieldProblem("audio_file", f"The audio file “{Path(self.audio_file).name}” does not exist."))
+            what = "is a folder, not an audio file" if Path(self.audio_file).is_dir() else "does not exist"
+            out.append(FieldProblem("audio_file", f"The audio file “{Path(self.audio_file).name}” {what}."))
         if has_url and not _is_http_url(self.audio_url or ""):
             out.append(FieldProblem("audio_url", "The audio URL must start with https:// (or http://)."))
         if self.webhook_url and not _is_http_url(self.webhook_url):

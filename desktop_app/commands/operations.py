@@ -81,9 +81,22 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _read_lyrics(args: argparse.Namespace) -> str | None:
-    if getattr(args, "lyrics_file", None):
-        return args.lyrics_file.read_text(encoding="utf-8")
-    return getattr(args, "lyrics", None)
+    path = getattr(args, "lyrics_file", None)
+    if not path:
+        return getattr(args, "lyrics", None)
+    from desktop_app.api.errors import FieldProblem, InvalidRequestError
+
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        reason = "is not UTF-8 text; save it as UTF-8 (most editors offer it under Save As) and try again."
+    except FileNotFoundError:
+        reason = "does not exist."
+    except IsADirectoryError:
+        reason = "is a folder, not a text file."
+    except OSError:
+        reason = "cannot be read (check its permissions)."
+    raise InvalidRequestError([FieldProblem("lyrics", f"The lyrics file “{path.name}” {reason}")])
 
 
 def build_request(args: argparse.Namespace):

@@ -224,3 +224,79 @@ def test_bad_request_field(request_song: Path, tmp_path: Path, kind: str, change
 
 def _no_clients(engine: str):
     raise AssertionError("a bad request must not reach an engine")
+
+
+# ================================================================================== command-line arguments
+
+ADD_VOCALS = ["add-vocals", "{song}", "--prompt", "calm", "--style", "Jazz", "--title", "Night", "--negative-tags", "x"]
+# (id, arguments with {song}/{folder} placeholders, words the message must contain)
+CLI_ROWS: list[tuple[str, list[str], str]] = [
+    ("start = end", ["inpaint", "{song}", "--start", "2", "--end", "2", "--prompt", "p"], "must end after it starts"),
+    ("start NaN", ["inpaint", "{song}", "--start", "nan", "--end", "2", "--prompt", "p"], "numbers of seconds"),
+    ("end infinity", ["inpaint", "{song}", "--start", "1", "--end", "inf", "--prompt", "p"], "numbers of seconds"),
+    ("end after the track", ["inpaint", "{song}", "--start", "1", "--end", "99", "--prompt", "p"], "after the track"),
+    ("negative start", ["inpaint", "{song}", "--start", "-1", "--end", "2", "--prompt", "p"], "before the track"),
+    ("lyrics 2001", ["remix", "{song}", "--prompt", "p", "--lyrics", LYRICS_2001], "2001 characters"),
+    ("lyrics file of 2001", ["remix", "{song}", "--prompt", "p", "--lyrics-file", "{folder}/long.txt"], "2001"),
+    ("lyrics file not UTF-8", ["remix", "{song}", "--prompt", "p", "--lyrics-file", "{folder}/latin1.txt"],
+     "not UTF-8"),
+    ("lyrics file missing", ["remix", "{song}", "--prompt", "p", "--lyrics-file", "{folder}/nope.txt"],
+     "“nope.txt” does not exist"),
+    ("lyrics file is a folder", ["remix", "{song}", "--prompt", "p", "--lyrics-file", "{folder}"], "is a folder"),
+    ("pitch 13", ["cover", "{song}", "--voice", "v", "--pitch", "13"], "between -12 and 12"),
+    ("pitch -13", ["cover", "{song}", "--voice", "v", "--pitch", "-13"], "between -12 and 12"),
+    ("pitch 1.5", ["cover", "{song}", "--voice", "v", "--pitch", "1.5"], "invalid int value"),
+    ("empty voice", ["cover", "{song}", "--voice", " ", "--pitch", "0"], "Pick a voice"),
+    ("style weight 1.01", [*ADD_VOCALS, "--style-weight", "1.01"], "Style weight must be between 0 and 1"),
+    ("weirdness -0.01", [*ADD_VOCALS, "--weirdness", "-0.01"], "Weirdness must be between 0 and 1"),
+    ("audio weight NaN", [*ADD_VOCALS, "--audio-weight", "nan"], "Audio weight must be a number"),
+    ("title 81", [*ADD_VOCALS[:6], "--title", "t" * 81, *ADD_VOCALS[8:]], "at most 80"),
+    ("add vocals on MusicGPT", [*ADD_VOCALS, "--engine", "musicgpt"], "offered by sunoapi.org"),
+    ("engine over http", ["remix", "{song}", "--prompt", "p", "--engine", "http://example.com"], "Refusing plain"),
+    ("engine ftp://", ["remix", "{song}", "--prompt", "p", "--engine", "ftp://example.com"], "web address"),
+    ("engine name unknown", ["remix", "{song}", "--prompt", "p", "--engine", "sunoo"], "is not an engine"),
+    ("engine with a password", ["remix", "{song}", "--prompt", "p", "--engine", "https://u:p@example.com"],
+     "user name or password"),
+    ("text file as the song", ["remix", "{folder}/notes.wav", "--prompt", "p"], "text file"),
+    ("missing song", ["remix", "{folder}/gone.wav", "--prompt", "p"], "gone.wav"),
+    ("folder as the song", ["remix", "{folder}", "--prompt", "p"], "is a folder, not an audio file"),
+    ("empty prompt", ["remix", "{song}", "--prompt", ""], "prompt is required"),
+    ("gender robot", ["remix", "{song}", "--prompt", "p", "--gender", "robot"], "male, female, neutral"),
+]  # fmt: skip
+
+
+@pytest.fixture
+def cli_folder(tmp_path: Path, request_song: Path, monkeypatch) -> Path:
+    monkeypatch.setenv("RETAKE_DATA_DIR", str(tmp_path / "data"))
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    (folder / "long.txt").write_text(LYRICS_2001, encoding="utf-8")
+    (folder / "latin1.txt").write_bytes("Für Élise, ça me plaît".encode("latin-1"))
+    (folder / "notes.wav").write_text("Verse 1: fix the chorus\n" * 20)
+    return folder
+
+
+@pytest.mark.parametrize(("argv", "words"), [r[1:] for r in CLI_ROWS], ids=[r[0] for r in CLI_ROWS])
+def test_bad_cli_argument(cli_folder: Path, request_song: Path, argv: list[str], words: str, capsys) -> None:
+    """Exit code 2 and one ``error:`` line naming the problem; no job, no engine, no file written."""
+    args = [a.replace("{song}", str(request_song)).replace("{folder}", str(cli_folder)) for a in argv]
+    inputs = {p: fingerprint(p) for p in [request_song, *cli_folder.iterdir()]}
+    from_argparse = False
+    try:
+        code = cli.main(args)
+    except SystemExit as exit_:  # argparse's own refusal of a malformed number, with its usage line
+        code, from_argparse = exit_.code, True
+    out, err = capsys.readouterr()
+    assert code == 2, (out, err)
+    assert words in err, err
+    assert "Traceback" not in err and out == ""
+    if not from_argparse:
+        assert err.startswith("error: ") and err.count("\n") == 1, err
+        assert_plain_sentence(err.strip().removeprefix("error: "))
+    assert not (cli_folder.parent / "data" / "jobs.sqlite3").exists() or _no_jobs(cli_folder.parent / "data")
+    assert {p: fingerprint(p) for p in inputs} == inputs
+
+
+def _no_jobs(data_dir: Path) -> bool:
+    with JobStore(data_dir / "jobs.sqlite3") as store:
+        return store.list_jobs() == []
