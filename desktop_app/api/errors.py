@@ -167,7 +167,8 @@ def error_for_status(
             **kw,
         )
     if status == 429 or (suno_code and status in (405, 430)):
-        return RateLimitError(f"{service} is asking us to slow down; the request will be retried.{said}", **kw)
+        # No "will be retried" here: the same message is the job's final word once the retries run out.
+        return RateLimitError(f"{service} is receiving too many requests and asked Retake to slow down.{said}", **kw)
     if status in (400, 413, 422, 451) or (suno_code and status == 409):
         text = service_message or "the request was refused as invalid"
         return ServiceValidationError(f"{service} refused the request: {text}", **kw)
@@ -175,5 +176,5 @@ def error_for_status(
         return NotFoundError(f"{service} does not know this job or path (404).{said}", **kw)
     if status == 455 or status >= 500:
         what = "is under maintenance" if status == 455 else f"had an internal error ({status})"
-        return ServerError(f"{service} {what}; the request will be retried.{said}", **kw)
+        return ServerError(f"{service} {what}.{said}", **kw)
     return ServiceError(f"{service} answered with an unexpected status {status}.{said}", **kw)

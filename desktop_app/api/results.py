@@ -114,7 +114,7 @@ def _number(value: Any) -> float | None:
         return None
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: a JSON integer of 400 digits
         return None
     return number if math.isfinite(number) else None
 
@@ -214,6 +214,8 @@ def _musicgpt_take(conv: dict[str, Any], conversion_id: str, position: int) -> T
 def parse_musicgpt_status(payload: Any, conversion_ids: tuple[str, ...]) -> JobStatus:
     """A ``byId`` answer for the job whose tracked ids are ``conversion_ids`` (in submit order)."""
     data = _object(payload, MUSICGPT, "the status answer")
+    if data.get("success") is False and not isinstance(data.get("conversion"), dict):
+        raise _bad(MUSICGPT, f"status refused: {_text(data.get('message')) or 'no reason given'}")
     conv = _object(data.get("conversion"), MUSICGPT, "“conversion”")
     status = _text(conv.get("status"))
     if not status:
@@ -256,7 +258,7 @@ def suno_envelope(payload: Any) -> tuple[int, str | None, Any]:
     """``(code, msg, data)`` of a sunoapi.org answer."""
     data = _object(payload, SUNOAPI, "the answer")
     code = data.get("code")
-    if isinstance(code, str) and code.isdigit():
+    if isinstance(code, str) and code.isascii() and code.isdigit():  # "²" is a digit to isdigit(), not to int()
         code = int(code)
     if not isinstance(code, int) or isinstance(code, bool):
         raise _bad(SUNOAPI, "no “code” in the answer")

@@ -14,6 +14,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+import httpx
 import pytest
 
 from desktop_app import cli
@@ -27,11 +28,16 @@ from desktop_app.api.models import (
 )
 from desktop_app.audio import errors as audio_errors
 from desktop_app.audio import load_with_peaks
+from desktop_app.jobs.clients import ClientFactory
+from desktop_app.jobs.poll_scheduler import PollBudget
 from desktop_app.jobs.runner import JobRunner
+from desktop_app.jobs.states import JobState
 from desktop_app.jobs.store import JobStore
 from tests.audio.test_bad_files import EXPECTED as SUPPORT_EXPECTED
+from tests.jobs.test_runner import World
 from tests.reliability.bad_audio import EXTRA_FILES
 from tests.reliability.conftest import fingerprint
+from tests.reliability.tamper import Tamper, patch, patch_conversion, patch_suno_data, patch_suno_tracks, replace_with
 from tests.support.audio_files import bad_files, tone, write
 
 # A library's, the OS's or Python's words leaking into a message meant for a producer.
@@ -300,3 +306,217 @@ def test_bad_cli_argument(cli_folder: Path, request_song: Path, argv: list[str],
 def _no_jobs(data_dir: Path) -> bool:
     with JobStore(data_dir / "jobs.sqlite3") as store:
         return store.list_jobs() == []
+
+
+# ========================================================================================== service answers
+
+FILES = "https://lalals.s3.amazonaws.com/conversions"
+PAGE = FILES + "/page.html"
+HTML_PAGE = "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
+HUGE = 10**400  # a legal JSON number that no float can hold
+BOTH_PATHS = ("conversion_path_1", "conversion_path_wav_1", "conversion_path_2", "conversion_path_wav_2")
+
+
+def _paths(url: str) -> dict[str, str]:
+    return dict.fromkeys(BOTH_PATHS, url)
+
+
+# (id, operation, [(path suffix, edit, times)], expected: "done" or the error kind the job fails with)
+ANSWER_ROWS: list[tuple[str, str, list, str]] = [
+    # -- MusicGPT submit
+    ("submit: empty object", "remix", [("/Remix", replace_with(200, {}), 1)], "malformed"),
+    ("submit: 200 with success false", "remix",
+     [("/Remix", replace_with(200, {"success": False, "message": "Queue is full"}), 1)], "malformed"),
+    ("submit: a list", "remix", [("/Remix", replace_with(200, []), 1)], "malformed"),
+    ("submit: a bare string", "remix", [("/Remix", replace_with(200, "OK"), 1)], "malformed"),
+    ("submit: null", "remix", [("/Remix", replace_with(200, None), 1)], "malformed"),
+    ("submit: HTML instead of JSON", "remix", [("/Remix", replace_with(200, HTML_PAGE), 1)], "malformed"),
+    ("submit: empty body", "remix", [("/Remix", replace_with(200, b""), 1)], "malformed"),
+    ("submit: bytes that are not UTF-8", "remix", [("/Remix", replace_with(200, b"\xff\xfe{\x00"), 1)], "malformed"),
+    ("submit: ids of the wrong type", "remix",
+     [("/Remix", replace_with(200, {"task_id": {"id": 1}, "conversion_id_1": ["a"]}), 1)], "malformed"),
+    ("submit: eta too big for a float", "remix", [("/Remix", patch(eta=HUGE, credit_estimate=HUGE), 1)], "done"),
+    ("submit: eta and credits as words", "remix", [("/Remix", patch(eta="soon", credit_estimate="lots"), 1)], "done"),
+    ("submit: 502 HTML page once", "remix", [("/Remix", replace_with(502, HTML_PAGE), 1)], "done"),
+    ("submit: 500 every time", "remix", [("/Remix", replace_with(500, {"detail": "boom"}), 9)], "server"),
+    # -- MusicGPT byId
+    ("status: empty object", "remix", [("/byId", replace_with(200, {}), 1)], "malformed"),
+    ("status: no conversion", "remix", [("/byId", replace_with(200, {"success": True}), 1)], "malformed"),
+    ("status: conversion is a list", "remix",
+     [("/byId", replace_with(200, {"success": True, "conversion": []}), 1)], "malformed"),
+    ("status: 200 with success false", "remix",
+     [("/byId", replace_with(200, {"success": False, "message": "Conversion not found"}), 1)], "malformed"),
+    ("status: missing status", "remix", [("/byId", patch_conversion(status=None), 1)], "malformed"),
+    ("status: status is a list", "remix", [("/byId", patch_conversion(status=["COMPLETED"]), 1)], "malformed"),
+    ("status: status is a number", "remix", [("/byId", patch_conversion(status=7), 1)], "done"),
+    ("status: unknown status word", "remix", [("/byId", patch_conversion(status="RENDERING_ON_MARS"), 2)], "done"),
+    ("status: HTML instead of JSON", "remix", [("/byId", replace_with(200, HTML_PAGE), 1)], "malformed"),
+    ("status: empty body", "remix", [("/byId", replace_with(200, b""), 1)], "malformed"),
+    ("status: 502 HTML page every time", "remix", [("/byId", replace_with(502, HTML_PAGE), 9)], "server"),
+    ("status: 429 with a nonsense Retry-After", "remix",
+     [("/byId", replace_with(429, {"detail": "slow down"}, {"Retry-After": "soon"}), 1)], "done"),
+    ("status: completed without URLs", "remix",
+     [("/byId", patch_conversion(status="COMPLETED", **_paths("")), 1)], "done"),
+    ("status: completed with file:// URLs", "remix",
+     [("/byId", patch_conversion(status="COMPLETED", **_paths("file:///etc/passwd")), 1)], "done"),
+    ("status: cost too big for a float", "remix", [("/byId", patch_conversion(conversion_cost=HUGE), 9)], "done"),
+    ("status: durations NaN and infinite", "remix",
+     [("/byId", patch_conversion(conversion_duration_1="NaN", conversion_duration_2="inf"), 9)], "done"),
+    ("status: timestamped lyrics not JSON", "remix",
+     [("/byId", patch_conversion(lyrics_timestamped_1="{oops", lyrics_timestamped_2=[{"start": "x"}]), 9)], "done"),
+    ("status: titles with paths and control characters", "remix",
+     [("/byId", patch_conversion(title_1="../../../../etc/passwd", title_2="a\x00b\r\nc/..\\..\\x"), 9)], "done"),
+    # -- downloads the answer points to
+    ("download: HTML page", "remix",
+     [("/byId", patch_conversion(**_paths(PAGE)), 9), ("page.html", replace_with(200, HTML_PAGE), 9)], "not_audio"),
+    ("download: plain text", "remix",
+     [("/byId", patch_conversion(**_paths(PAGE)), 9), ("page.html", replace_with(200, "hello"), 9)], "not_audio"),
+    ("download: a PNG", "remix", [("/byId", patch_conversion(**_paths(PAGE)), 9),
+                                  ("page.html", replace_with(200, b"\x89PNG\r\n\x1a\n" + bytes(500)), 9)], "not_audio"),
+    ("download: empty body", "remix",
+     [("/byId", patch_conversion(**_paths(PAGE)), 9), ("page.html", replace_with(200, b""), 9)], "not_audio"),
+    ("download: declares 2 GB", "remix",
+     [("conv-1-a.wav", replace_with(200, b"RIFF", {"Content-Length": str(2 * 1024**3)}), 1)], "download_too_large"),
+    ("download: 404", "remix", [("conv-1-a.wav", replace_with(404, "gone"), 1)], "not_found"),
+    ("download: plain http off this machine", "remix",
+     [("/byId", patch_conversion(**_paths("http://cdn.example.com/take.wav")), 9)], "not_audio"),
+    ("download: path traversal in the URL", "remix",
+     [("/byId", patch_conversion(**_paths(FILES + "/..%2F..%2F..%2Fevil.wav")), 9)], "done"),
+    ("download: file name from the server escapes", "remix",
+     [("conv-1-a.wav", lambda real: httpx.Response(200, content=real.content, headers={
+         "content-type": "audio/wav", "content-disposition": 'attachment; filename="../../evil.wav"'}), 1)], "done"),
+    # -- sunoapi.org
+    ("upload: code is not a number", "add_vocals",
+     [("/file-stream-upload", replace_with(200, {"code": "abc", "msg": "ok"}), 1)], "malformed"),
+    ("upload: code in superscript digits", "add_vocals",
+     [("/file-stream-upload", replace_with(200, {"code": "²⁰⁰", "msg": "ok"}), 1)], "malformed"),
+    ("upload: file:// download URL", "add_vocals",
+     [("/file-stream-upload", patch_suno_data(downloadUrl="file:///etc/passwd"), 1)], "malformed"),
+    ("upload: data null", "add_vocals",
+     [("/file-stream-upload", replace_with(200, {"code": 200, "msg": "ok", "data": None}), 1)], "malformed"),
+    ("add-vocals: no taskId", "add_vocals",
+     [("/add-vocals", replace_with(200, {"code": 200, "msg": "success", "data": {}}), 1)], "malformed"),
+    ("add-vocals: data is a string", "add_vocals",
+     [("/add-vocals", replace_with(200, {"code": 200, "msg": "success", "data": "suno-1"}), 1)], "malformed"),
+    ("add-vocals: HTML instead of JSON", "add_vocals", [("/add-vocals", replace_with(200, HTML_PAGE), 1)],
+     "malformed"),
+    ("record-info: unknown status word", "add_vocals",
+     [("/record-info", patch_suno_data(status="MIXING_ON_MARS"), 1)], "done"),
+    ("record-info: no status", "add_vocals", [("/record-info", patch_suno_data(status=None), 1)], "malformed"),
+    ("record-info: success without tracks", "add_vocals",
+     [("/record-info", patch_suno_data(status="SUCCESS", response={"sunoData": []}), 1)], "malformed"),
+    ("record-info: response is a string", "add_vocals",
+     [("/record-info", patch_suno_data(status="SUCCESS", response="oops"), 1)], "malformed"),
+    ("record-info: data null", "add_vocals",
+     [("/record-info", replace_with(200, {"code": 200, "msg": "success", "data": None}), 1)], "malformed"),
+    ("record-info: unknown envelope code", "add_vocals",
+     [("/record-info", replace_with(200, {"code": 999, "msg": "?", "data": None}), 9)], "server"),
+    ("record-info: envelope code 1", "add_vocals",
+     [("/record-info", replace_with(200, {"code": 1, "msg": "?", "data": None}), 1)], "service"),
+    ("record-info: audio over plain http", "add_vocals",
+     [("/record-info", patch_suno_tracks(audioUrl="http://cdn.example.com/a.mp3"), 9)], "not_audio"),
+    ("record-info: duration too big", "add_vocals", [("/record-info", patch_suno_tracks(duration=HUGE), 9)], "done"),
+]  # fmt: skip
+
+
+class AnswerWorld(World):
+    """The runner's in-memory world with the answers passing through :class:`Tamper`."""
+
+    def new_runner(self, store: JobStore | None = None) -> JobRunner:
+        if not hasattr(self, "tamper"):
+            self.tamper = Tamper(self.fake)
+        factory = ClientFactory(api_keys={"musicgpt": self.fake.key, "sunoapi": self.fake.key},
+                                transport=self.tamper, wait=lambda s: False)  # fmt: skip
+        return JobRunner(store or self.store, factory, settings=self.settings, budget=PollBudget(clock=self.clock),
+                         clock=self.clock, wait=self.clock.wait)  # fmt: skip
+
+
+def _tree(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*")}
+
+
+@pytest.mark.parametrize(("operation", "edits", "expected"), [r[1:] for r in ANSWER_ROWS],
+                         ids=[r[0] for r in ANSWER_ROWS])  # fmt: skip
+def test_bad_service_answer(tmp_path: Path, operation: str, edits: list, expected: str) -> None:
+    """A whole job meets the odd answer: it finishes, or fails with a typed sentence and keeps nothing half-done;
+    a failed job that the service has is polled again on Retry, never sent twice, and finishes."""
+    world = AnswerWorld(tmp_path)
+    try:
+        for suffix, edit, times in edits:
+            world.tamper.add(suffix, edit, times)
+        if operation == "remix":
+            job = world.create(RemixRequest(audio_file=world.song, prompt="lo-fi"))
+        else:
+            job = world.create(AddVocalsRequest(audio_file=world.song, prompt="calm", title="Night", style="Jazz",
+                                                negative_tags="metal"), engine="sunoapi")  # fmt: skip
+        source = fingerprint(world.song)
+        outside = _tree(tmp_path) - _tree(tmp_path / "out") if (tmp_path / "out").exists() else _tree(tmp_path)
+        job = world.run(job.id)
+        out = tmp_path / "out"
+        if expected == "done":
+            assert job.state is JobState.DONE, job.error_message
+            assert len(world.store.takes(job.id)) == 2
+        else:
+            assert job.state is JobState.FAILED
+            assert job.error_kind == expected, job.error_message
+            assert_plain_sentence(job.error_message)
+            assert not [p for p in out.rglob("*")] if out.exists() else True, "a failed job left files behind"
+            if job.has_ids:
+                world.tamper.rules.clear()
+                job = world.run(job.id)
+                assert job.state is JobState.DONE, job.error_message
+        assert world.fake.submit_count <= 1, "a job was sent twice"
+        assert not list(tmp_path.rglob("*.part")), "a partial file was left"
+        assert fingerprint(world.song) == source
+        for take in world.store.takes(job.id):
+            assert take.path.parent == out and take.path.name.startswith("take-")
+        new_outside = {p for p in _tree(tmp_path) if not p.startswith(("out", "work", "jobs.sqlite3"))} - outside
+        assert not new_outside, f"written outside the output folder: {new_outside}"
+        assert not [p for p in tmp_path.parent.glob("evil*")] and not (tmp_path / "evil.wav").exists()
+    finally:
+        world.store.close()
+
+
+VOICES = "/getAllVoices"
+# (id, edit of the voice list answer, expected: number of voices offered, or the error kind)
+CLIENT_ROWS: list[tuple[str, object, int | str]] = [
+    ("voices: empty object", replace_with(200, {}), "malformed"),
+    ("voices: list is a string", replace_with(200, {"voices": "all of them"}), "malformed"),
+    ("voices: HTML instead of JSON", replace_with(200, HTML_PAGE), "malformed"),
+    ("voices: 401 with HTML", replace_with(401, HTML_PAGE), "auth"),
+    ("voices: items of every wrong type", replace_with(200, {"voices": [1, None, "v", [], {"voice_id": ""},
+                                                                       {"voice_id": {"x": 1}}], "total": "many"}), 0),
+    ("voices: ids as numbers", replace_with(200, {"voices": [{"voice_id": 7, "voice_name": None}], "total": True}), 1),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("edit", "expected"), [r[1:] for r in CLIENT_ROWS], ids=[r[0] for r in CLIENT_ROWS])
+def test_bad_client_answer(edit, expected) -> None:
+    """The voice picker's call: a list it can show (skipping unusable items) or a typed error."""
+    from desktop_app.api.errors import ServiceError
+    from desktop_app.api.musicgpt import MusicGPTClient, clear_voice_cache
+    from desktop_app.api.retry import RetryPolicy
+    from tests.api.fake_services import MUSICGPT, FakeServices
+
+    clear_voice_cache()
+    fake = FakeServices()
+    with httpx.Client(transport=Tamper(fake).add(VOICES, edit)) as http:
+        client = MusicGPTClient(http, MUSICGPT, fake.key, policy=RetryPolicy(max_attempts=1))
+        if isinstance(expected, int):
+            page = client.voices()
+            assert len(page.voices) == expected
+            assert all(isinstance(v["voice_id"], str) and v["voice_name"] for v in page.voices)
+        else:
+            with pytest.raises(ServiceError) as caught:
+                client.voices()
+            assert caught.value.kind == expected
+            assert_plain_sentence(str(caught.value))
+    clear_voice_cache()
+
+
+def test_the_tables_try_at_least_100_bad_inputs() -> None:
+    tables = [AUDIO_ROWS, REQUEST_ROWS, CLI_ROWS, ANSWER_ROWS, CLIENT_ROWS]
+    ids = [row[0] for table in tables for row in table]
+    assert len(ids) >= 100
+    for table in tables:
+        assert len({row[0] for row in table}) == len(table), "duplicate row id"
