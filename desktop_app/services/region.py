@@ -7,6 +7,8 @@ undo step, so Ctrl+Z undoes the whole drag and not each pixel of it.
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
@@ -57,6 +59,8 @@ class Region(QObject):
         """Why (start, end) is not a valid selection, as a sentence; None when it is."""
         if self._duration <= 0:
             return "Open a song before selecting a region."
+        if not (math.isfinite(start) and math.isfinite(end)):  # NaN passes every comparison below
+            return "The start and end of the selection must be times in seconds."
         if start < 0:
             return "The selection cannot start before the beginning of the song."
         if end > self._duration + 1e-9:
