@@ -15,6 +15,7 @@ from tests.reliability.support import FaultWorld
 from tests.support.audio_files import tone, write
 
 SONG_SECONDS = 3.0
+__all__ = ["fault_engine", "fault_engine_session", "fault_song", "world"]
 
 
 @pytest.fixture(scope="session")

@@ -70,6 +70,11 @@ def leftover_parts(folder: Path) -> list[Path]:
     return sorted(Path(folder).rglob("*.part")) if Path(folder).exists() else []
 
 
+def short_wait(cancel: threading.Event, seconds: float) -> bool:
+    """The runner's own waits (polls, download retries) cut to 0.2 s: a local engine needs no patience."""
+    return cancel.wait(min(seconds, 0.2))
+
+
 class ShortTimeouts(httpx.HTTPTransport):
     """A real HTTP transport whose requests give up after ``read`` seconds (a user's slow network)."""
 
@@ -87,20 +92,19 @@ class FaultWorld:
 
     def __init__(
         self, engine, tmp: Path, *, engine_name: str = "local", transport: httpx.BaseTransport | None = None,
-        **settings: Any,
+        api_key: str | None = None, **settings: Any,
     ) -> None:  # fmt: skip
         self.engine = engine
         self.tmp = Path(tmp)
         self.engine_name = engine_name
         self.retry_waits: list[float] = []  # delays the API clients asked for (Retry-After or backoff)
-        keys = {engine_name: engine.api_key} if engine_name != "local" else None
+        keys = {engine_name: api_key or engine.api_key} if engine_name != "local" else None
         self.factory = ClientFactory(
             local_engine=engine, api_keys=keys, transport=transport, wait=self._record_wait
         )  # fmt: skip
         self.store = JobStore(self.tmp / "jobs.sqlite3")
-        self.runner = JobRunner(
-            self.store, self.factory, settings=fast_settings(self.tmp / "work", **settings), budget=unlimited_budget()
-        )  # fmt: skip
+        self.runner = JobRunner(self.store, self.factory, settings=fast_settings(self.tmp / "work", **settings),
+                                budget=unlimited_budget(), wait=short_wait)  # fmt: skip
         self.events: list[JobEvent] = []
         self._lock = threading.Lock()
 

@@ -10,6 +10,7 @@ reach ``after`` without the engine accepting a second job — retrying a job the
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from desktop_app.api.models import AddVocalsRequest, InpaintRequest, RemixReques
 from desktop_app.audio import load
 from desktop_app.jobs.events import EventKind
 from desktop_app.jobs.states import JobState
-from tests.reliability.fault_fixtures import fault_engine, fault_engine_session, fault_song, world  # noqa: F401
+from tests.reliability.fault_fixtures import *  # noqa: F403  (fixtures: fault_engine, fault_song, world)
 from tests.reliability.support import FaultWorld, ShortTimeouts, engine_submits, leftover_parts, wait_for
 
 DONE, FAILED, STALLED = JobState.DONE, JobState.FAILED, JobState.STALLED
@@ -45,10 +46,10 @@ CASES = {
     "bad key": Case("inpaint:401", FAILED, "auth", "did not accept the API key (401)", submits=0),
     "bad key while polling": Case("byid:401", FAILED, "auth", "did not accept the API key"),
     "no credits": Case("inpaint:402", FAILED, "credits", "run out of credits", submits=0),
-    "no credits (sunoapi envelope)": Case("add-vocals:429", FAILED, "credits", "run out of credits", submits=0,
-                                          operation="add_vocals"),  # fmt: skip
-    "validation error": Case("inpaint:422", FAILED, "validation", "refused the request: Validation error",
-                             submits=0),  # fmt: skip
+    "no credits (sunoapi envelope)": Case(
+        "add-vocals:429", FAILED, "credits", "run out of credits", submits=0, operation="add_vocals"
+    ),
+    "validation error": Case("inpaint:422", FAILED, "validation", "refused the request: Validation error", submits=0),
     # Rate limits: with Retry-After the client waits exactly that long; without, it backs off.
     "rate limit, Retry-After 7 s": Case("inpaint:429@7x2", DONE, retries=2, delay=7.0),
     "rate limit on polls, Retry-After 3 s": Case("byid:429@3x3", DONE, retries=3, delay=3.0),
@@ -69,10 +70,17 @@ CASES = {
     "download silently truncated": Case("files:short=0.5", FAILED, "not_audio", "not playable audio"),
     # The service takes the job and then fails it: reported with its reason; Retry polls the same job.
     "job fails": Case("inpaint:fail", FAILED, "job_failed", "could not finish this job", after=FAILED),
-    "job ends in ERROR": Case("remix:error", FAILED, "job_failed", "could not finish this job", after=FAILED,
-                              operation="remix"),  # fmt: skip
-    "sunoapi job refused for words": Case("add-vocals:fail=SENSITIVE_WORD_ERROR", FAILED, "job_failed",
-                                          "could not finish", after=FAILED, operation="add_vocals"),  # fmt: skip
+    "job ends in ERROR": Case(
+        "remix:error", FAILED, "job_failed", "could not finish this job", after=FAILED, operation="remix"
+    ),
+    "sunoapi job refused for words": Case(
+        "add-vocals:fail=SENSITIVE_WORD_ERROR",
+        FAILED,
+        "job_failed",
+        "could not finish",
+        after=FAILED,
+        operation="add_vocals",
+    ),
     # A job that never ends asks the user whether to keep waiting, and keeps waiting when asked.
     "job never ends": Case("inpaint:stuck", STALLED, None, "keep waiting?", after=STALLED),
 }
@@ -214,10 +222,8 @@ class DroppingLink:
             pass
         finally:
             for s in (source, sink):
-                try:
+                with contextlib.suppress(OSError):
                     s.close()
-                except OSError:
-                    pass
 
     def close(self) -> None:
         self._stop.set()
