@@ -8,6 +8,7 @@ thread; the GUI only draws what this model says.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import threading
@@ -68,10 +69,13 @@ class Comparison(QObject):
     failed = Signal(str)  # user-facing message (a take that cannot be read)
 
     _ready = Signal(object)  # (generation, lanes, errors) from the preparing thread
+    _measured = Signal(object)  # (token, lane, loudness) from the measuring thread
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._ready.connect(self._on_ready)
+        self._measured.connect(self._on_measured)
+        self._measure_token = 0
         self.lanes: list[Lane] = []
         self.rate = 0
         self.region: tuple[float, float] | None = None  # seconds; None for whole-track operations
@@ -260,7 +264,26 @@ class Comparison(QObject):
         return lo, hi
 
     def _measure_original(self) -> None:
+        """Lane 0's loudness over the region, measured on a thread: true peak oversamples the whole region,
+        which took up to seconds per finished job on the GUI thread. Only the latest request is kept."""
         if not self.lanes:
             return
-        start, end = self._region_frames()
-        self.lanes[0].loudness = region_loudness(self.lanes[0].samples, self.rate, start, end)
+        lane, rate, (start, end) = self.lanes[0], self.rate, self._region_frames()
+        with self._lock:
+            self._measure_token += 1
+            token = self._measure_token
+
+        def measure() -> None:
+            loudness = region_loudness(lane.samples, rate, start, end)
+            with contextlib.suppress(RuntimeError):  # the comparison was deleted meanwhile: nothing to show
+                self._measured.emit((token, lane, loudness))
+
+        threading.Thread(target=measure, daemon=True, name="measure-original").start()
+
+    def _on_measured(self, payload: tuple[int, Lane, Loudness]) -> None:
+        token, lane, loudness = payload
+        with self._lock:
+            current = token == self._measure_token
+        if current and self.lanes and self.lanes[0] is lane:
+            lane.loudness = loudness
+            self.options_changed.emit()  # what the lanes show changed (no new sources: not lanes_changed)

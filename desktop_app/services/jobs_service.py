@@ -34,6 +34,12 @@ class JobProgress:
     eta_deadline: float | None = None  # time.monotonic() when the service expects to finish
     last_message: str = ""
     retrying_until: float | None = None
+    shown_at: float = 0.0  # time.monotonic() of the last byte-count update passed on to the queue
+
+
+# Byte counts arrive per 64 KB chunk, hundreds per job; each job_changed makes the queue re-read the job
+# from the database on the GUI thread. Ten updates a second per job is smooth and keeps the window free.
+PROGRESS_INTERVAL = 0.1
 
 
 class JobsService(QObject):
@@ -139,10 +145,15 @@ class JobsService(QObject):
         if self._generation.get(event.job_id) != generation:
             return  # a superseded run: drop it
         progress = self.progress(event.job_id)
-        if event.kind is EventKind.UPLOAD:
-            progress.upload = (event.done or 0, event.total)
-        elif event.kind is EventKind.DOWNLOAD and event.take_index is not None:
-            progress.download[event.take_index] = (event.done or 0, event.total)
+        if event.kind in (EventKind.UPLOAD, EventKind.DOWNLOAD):
+            if event.kind is EventKind.UPLOAD:
+                progress.upload = (event.done or 0, event.total)
+            elif event.take_index is not None:
+                progress.download[event.take_index] = (event.done or 0, event.total)
+            now = time.monotonic()
+            if now - progress.shown_at < PROGRESS_INTERVAL and event.done != event.total:
+                return  # recorded; the queue shows it with the next update
+            progress.shown_at = now
         elif event.kind is EventKind.ETA and event.eta_seconds is not None:
             progress.eta_deadline = time.monotonic() + event.eta_seconds
         elif event.kind is EventKind.RETRY:
