@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import collections
 import json
 import threading
 import time
@@ -92,7 +93,7 @@ class FaultWorld:
 
     def __init__(
         self, engine, tmp: Path, *, engine_name: str = "local", transport: httpx.BaseTransport | None = None,
-        api_key: str | None = None, **settings: Any,
+        api_key: str | None = None, keep_events: bool = True, **settings: Any,
     ) -> None:  # fmt: skip
         self.engine = engine
         self.tmp = Path(tmp)
@@ -105,7 +106,9 @@ class FaultWorld:
         self.store = JobStore(self.tmp / "jobs.sqlite3")
         self.runner = JobRunner(self.store, self.factory, settings=fast_settings(self.tmp / "work", **settings),
                                 budget=unlimited_budget(), wait=short_wait)  # fmt: skip
-        self.events: list[JobEvent] = []
+        self.events: list[JobEvent] = []  # every event, unless keep_events=False (a soak would hoard them)
+        self.keep_events = keep_events
+        self.counts: collections.Counter[EventKind] = collections.Counter()
         self._lock = threading.Lock()
 
     def _record_wait(self, seconds: float) -> bool:
@@ -121,7 +124,9 @@ class FaultWorld:
 
         def record(event: JobEvent) -> None:
             with self._lock:
-                self.events.append(event)
+                self.counts[event.kind] += 1
+                if self.keep_events:
+                    self.events.append(event)
             if on_event is not None:
                 on_event(event)
 
