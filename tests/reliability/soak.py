@@ -224,7 +224,9 @@ def run_soak(engine, work_dir: Path, *, jobs: int = 200, threads: int = 8, seed:
         name = Path(job.params["audio_file"]).name
         accepted = by_input.get(name, [])
         submits[job.id] = len(accepted)
-        engine_faults.update({job.id: r["fault"] for r in accepted if r.get("fault")})
+        faults = [r["fault"] for r in accepted if r.get("fault")]
+        if faults:
+            engine_faults[job.id] = faults[0]
     report = SoakReport(
         jobs=jobs,
         seconds=seconds,

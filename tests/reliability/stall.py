@@ -27,7 +27,8 @@ class StallFigures:
 
     def summary(self) -> str:
         return (
-            f"event loop over {self.seconds:.1f} s ({self.ticks} ticks of 10 ms): longest gap {self.longest_ms:.0f} ms, "
+            f"event loop over {self.seconds:.1f} s ({self.ticks} ticks of 10 ms): "
+            f"longest gap {self.longest_ms:.0f} ms, "
             f"p99 {self.p99_ms:.0f} ms, gaps > 50 ms: {self.over_50ms}, > 100 ms: {self.over_100ms}"
         )
 
