@@ -195,16 +195,20 @@ class _Run:
 
         if self.operation.service == "sunoapi":
             return clients.sunoapi.status(self.job.task_id, cancel=self.cancel, on_retry=on_retry)
-        if not self.r.budget.acquire(self.cancel):
+        # The 200-a-minute byId limit is MusicGPT's; the engine on this computer has none.
+        if not self._is_local() and not self.r.budget.acquire(self.cancel):
             raise CancelledError()
         return clients.musicgpt.status(
             self.operation, self.job.task_id, self.job.conversion_ids, cancel=self.cancel, on_retry=on_retry
         )
 
-    def _poll(self, clients) -> JobStatus | None:
+    def _is_local(self) -> bool:
         from desktop_app.api.engines import EngineKind, parse_engine
 
-        local = parse_engine(self.job.engine).kind is EngineKind.LOCAL
+        return parse_engine(self.job.engine).kind is EngineKind.LOCAL
+
+    def _poll(self, clients) -> JobStatus | None:
+        local = self._is_local()
         schedule = self.r.settings.local_schedule if local else self.r.settings.schedule
         clock = self.r._clock
         deadline = clock() + self.r.settings.poll_timeout
