@@ -135,9 +135,13 @@ def _stream_to(response, partial: Path, max_bytes, declared, on_progress, cancel
 
 def _check_audio(path: Path, service: str) -> float:
     from desktop_app.audio import AudioError, load
+    from desktop_app.audio.errors import TruncatedFileError
 
     try:
         clip = load(path)
+    except TruncatedFileError as exc:
+        # A complete-looking response that holds only part of the file: a transfer problem, so fetch it again.
+        raise DownloadError(f"The file {service} sent arrived cut short ({exc.reason})") from exc
     except AudioError as exc:
         raise NotAudioError(f"The file {service} sent is not playable audio ({exc.reason})") from exc
     return clip.duration

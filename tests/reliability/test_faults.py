@@ -67,7 +67,8 @@ CASES = {
     # A download that drops mid-way is fetched again; a persistent drop fails and leaves no partial file.
     "download drops once": Case("files:cut=0.5", DONE, retries=1),
     "download drops every time": Case("files:cut=0.5x*", FAILED, "download", "download from", retries=2),
-    "download silently truncated": Case("files:short=0.5", FAILED, "not_audio", "not playable audio"),
+    "download silently truncated once": Case("files:short=0.5", DONE, retries=1),
+    "download truncated every time": Case("files:short=0.5x*", FAILED, "download", "arrived cut short", retries=2),
     # The service takes the job and then fails it: reported with its reason; Retry polls the same job.
     "job fails": Case("inpaint:fail", FAILED, "job_failed", "could not finish this job", after=FAILED),
     "job ends in ERROR": Case(
@@ -230,10 +231,11 @@ class DroppingLink:
         self._server.close()
 
 
-@pytest.mark.parametrize(("seconds", "expect_held"), [(60.0, False), (3.0, True)])
-def test_connection_drops_during_upload(fault_engine, tmp_path: Path, seconds: float, expect_held: bool) -> None:
-    """A long upload cut early never left this machine whole: Retry simply sends it. A short one may have
-    been handed to the network in full before the cut, so Retake cannot know and holds it."""
+@pytest.mark.parametrize("seconds", [60.0, 3.0])
+def test_connection_drops_during_upload(fault_engine, tmp_path: Path, seconds: float) -> None:
+    """An upload cut before its last byte left this machine: Retry simply sends it. One whose whole body was
+    handed to the network before the cut (likely for a short file, depending on socket buffers) may have
+    reached the service, so Retake cannot know and holds it until the user says send again."""
     from tests.support.audio_files import tone, write
 
     song = write(tmp_path / "long.wav", tone(int(44100 * seconds), 2), 44100, "WAV", "PCM_16")
@@ -248,7 +250,9 @@ def test_connection_drops_during_upload(fault_engine, tmp_path: Path, seconds: f
         assert (end.state, end.error_kind) == (FAILED, "network") and "failed midway" in end.error_message
         assert engine_submits(fault_engine.data_dir, tag) == 0
         uploads = world.of_kind(job.id, EventKind.UPLOAD)
-        assert (uploads[-1].done < uploads[-1].total) is not expect_held
+        expect_held = uploads[-1].done >= uploads[-1].total
+        if seconds >= 60:
+            assert not expect_held  # 10 MB cannot sit in the socket buffers when the link drops at 256 KB
         again = world.run(job.id)
         if expect_held:
             assert (again.state, again.error_kind) == (FAILED, "interrupted_submit")
