@@ -191,6 +191,7 @@ class JobStore:
         self.path = Path(path) if path is not None else default_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
+        self._readers = threading.local()
         self._db = sqlite3.connect(self.path, timeout=10.0, check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -201,6 +202,25 @@ class JobStore:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+        reader = getattr(self._readers, "db", None)
+        if reader is not None:
+            reader.close()
+            self._readers.db = None
+
+    def _reader(self) -> sqlite3.Connection:
+        """This thread's read-only connection: in WAL mode reads never wait for another thread's write.
+
+        Writes go through the one shared connection under the lock (they fsync, which can take a while);
+        the GUI thread only reads, so it must not queue behind them.
+        """
+        reader = getattr(self._readers, "db", None)
+        if reader is None:
+            reader = sqlite3.connect(self.path, timeout=10.0, check_same_thread=False, isolation_level=None)
+            reader.row_factory = sqlite3.Row
+            reader.execute("PRAGMA busy_timeout=10000")
+            reader.execute("PRAGMA query_only=ON")
+            self._readers.db = reader
+        return reader
 
     def __enter__(self) -> JobStore:
         return self
@@ -262,12 +282,12 @@ class JobStore:
 
     def get(self, job_id: str) -> JobRecord:
         """The job with this id, or the only one whose id starts with it; KeyError otherwise."""
-        with self._lock:
-            rows = self._db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchall()
-            if not rows and job_id:
-                rows = self._db.execute(
-                    "SELECT * FROM jobs WHERE id LIKE ? ESCAPE '\\' LIMIT 2", (_like_prefix(job_id),)
-                ).fetchall()
+        reader = self._reader()
+        rows = reader.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchall()
+        if not rows and job_id:
+            rows = reader.execute(
+                "SELECT * FROM jobs WHERE id LIKE ? ESCAPE '\\' LIMIT 2", (_like_prefix(job_id),)
+            ).fetchall()
         if len(rows) != 1:
             raise KeyError(job_id if not rows else f"{job_id} is ambiguous")
         return JobRecord.from_row(rows[0])
@@ -281,8 +301,7 @@ class JobStore:
         if limit:
             sql += " LIMIT ?"
             args.append(limit)
-        with self._lock:
-            return [JobRecord.from_row(r) for r in self._db.execute(sql, args).fetchall()]
+        return [JobRecord.from_row(r) for r in self._reader().execute(sql, args).fetchall()]
 
     def unfinished(self) -> list[JobRecord]:
         return self.list_jobs(states=tuple(s for s in JobState if not s.finished))
@@ -338,8 +357,7 @@ class JobStore:
             self._db.execute("UPDATE takes SET rating = ? WHERE job_id = ? AND idx = ?", (rating, job_id, idx))
 
     def takes(self, job_id: str) -> list[TakeRecord]:
-        with self._lock:
-            rows = self._db.execute("SELECT * FROM takes WHERE job_id = ? ORDER BY idx", (job_id,)).fetchall()
+        rows = self._reader().execute("SELECT * FROM takes WHERE job_id = ? ORDER BY idx", (job_id,)).fetchall()
         out = []
         for row in rows:
             d = dict(row)
@@ -361,8 +379,7 @@ class JobStore:
             )  # fmt: skip
 
     def events(self, job_id: str) -> list[EventRecord]:
-        with self._lock:
-            rows = self._db.execute("SELECT * FROM events WHERE job_id = ? ORDER BY id", (job_id,)).fetchall()
+        rows = self._reader().execute("SELECT * FROM events WHERE job_id = ? ORDER BY id", (job_id,)).fetchall()
         return [
             EventRecord(r["id"], r["job_id"], r["at"], r["kind"], r["state"], r["message"],
                         json.loads(r["data"]) if r["data"] else None)
