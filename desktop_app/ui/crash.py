@@ -11,6 +11,7 @@ from types import TracebackType
 from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from desktop_app.api.redact import redact
 from desktop_app.logging_setup import log_file
 
 log = logging.getLogger("retake.crash")
@@ -23,8 +24,8 @@ def install_exception_hooks(*, show_dialog: bool) -> None:
             sys.__excepthook__(exc_type, exc, tb)
             return
         log.critical("Unhandled exception", exc_info=(exc_type, exc, tb))
-        if show_dialog:
-            _show_dialog("".join(traceback.format_exception(exc_type, exc, tb)))
+        if show_dialog:  # the details are copied into bug reports: no API keys in them
+            _show_dialog(redact("".join(traceback.format_exception(exc_type, exc, tb))))
 
     def thread_hook(args: threading.ExceptHookArgs) -> None:
         log.critical(

@@ -166,8 +166,11 @@ class OperationPanel(QWidget):
         self.validate()
 
     def refresh_engine(self) -> None:
-        spec = parse_engine(self._engine_name())
-        self.engine_label.setText(f"Engine: <b>{spec.label}</b>")
+        try:
+            label = parse_engine(self._engine_name()).label
+        except ServiceError:  # e.g. http:// off this machine in a hand-edited settings file: validate() says why
+            label = "not usable"
+        self.engine_label.setText(f"Engine: <b>{label}</b>")
         self.validate()
 
     def request(self) -> ServiceRequest:
