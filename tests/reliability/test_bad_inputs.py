@@ -514,8 +514,182 @@ def test_bad_client_answer(edit, expected) -> None:
     clear_voice_cache()
 
 
+# ====================================================================================== in the real window
+
+
+@pytest.fixture(scope="module")
+def window(qapp, tmp_path_factory, jobs_song):
+    """One shown main window for the window rows (each row puts back what it changed)."""
+    from desktop_app.api.keys import KeyStore
+    from desktop_app.services.jobs_service import JobsService
+    from desktop_app.services.settings import Settings
+    from desktop_app.ui.main_window import MainWindow
+
+    folder = tmp_path_factory.mktemp("window")
+    service = JobsService(store=JobStore(folder / "jobs.sqlite3"), key_store=KeyStore())
+    win = MainWindow(settings=Settings(str(folder / "retake.ini")), jobs_service=service)
+    win.resize(1400, 900)
+    win.show()
+    _open(win, jobs_song)
+    yield win
+    win.close()
+    service.shutdown()
+    service.store.close()
+
+
+def _open(win, path: Path) -> tuple[str, str] | None:
+    """Open ``path`` and wait for the outcome: None when it opened, else (path, message)."""
+    import time
+
+    from PySide6.QtTest import QTest
+
+    outcome: dict[str, object] = {}
+
+    def opened() -> None:
+        outcome.setdefault("opened", True)
+
+    def failed(where: str, message: str) -> None:
+        outcome.setdefault("failed", (where, message))
+
+    win.document.clip_changed.connect(opened)
+    win.document.load_failed.connect(failed)
+    try:
+        win.open_file(path)
+        deadline = time.monotonic() + 60
+        while not outcome and time.monotonic() < deadline:  # polling with a deadline, events keep flowing
+            QTest.qWait(10)
+    finally:
+        win.document.clip_changed.disconnect(opened)
+        win.document.load_failed.disconnect(failed)
+    assert outcome, f"opening {path.name} neither finished nor failed"
+    return outcome.get("failed")  # type: ignore[return-value]
+
+
+WINDOW_FILES = ["wav header claims an hour", "mp3 frame headers with no frame data", "ID3 tag longer than the file",
+                "zero bytes", "html error page saved as .wav", "truncated flac", "one sample wav",
+                "real one-hour 8 kHz wav"]  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", WINDOW_FILES)
+def test_bad_audio_file_in_the_window(window, audio_files, jobs_song: Path, kind: str) -> None:
+    """A bad file says why in the status bar and the open song stays; an odd but legal one opens."""
+    path, expected = audio_files[kind], dict(AUDIO_ROWS)[kind]
+    song_before, samples_before = window.document.path, window.document.clip.samples
+    failure = _open(window, path)
+    if isinstance(expected, int):
+        assert failure is None and window.document.clip.frames == expected
+        assert _open(window, jobs_song) is None  # and the next song opens after it
+    else:
+        assert failure is not None, f"{kind} opened"
+        assert failure[1] == window.statusBar().currentMessage() and path.name in failure[1]
+        assert_plain_sentence(failure[1])
+        assert window.document.path == song_before and window.document.clip.samples is samples_before
+
+
+# (field object name, text typed, words of the explanation); the selection is 4.0–8.0 s of a 24 s song
+TYPED_SELECTION_ROWS = [
+    ("seconds_start", "nan", "is not a time"),
+    ("seconds_start", "inf", "is not a time"),
+    ("seconds_start", "1e400", "is not a time"),
+    ("seconds_start", "🎵", "is not a time"),
+    ("seconds_start", "", "Type a time"),
+    ("seconds_start", "-0.5", "cannot start before"),
+    ("seconds_start", "8", "must come after its start"),
+    ("seconds_end", "99:00", "cannot end after the song ends"),
+    ("seconds_end", "1:2:3:4", "is not a time"),
+    ("seconds_end", "-1", "must come after its start"),
+    ("seconds_end", "1:-5", "only the first part may be negative"),
+    ("seconds_length", "0", "must come after its start"),
+    ("seconds_length", "0.05", "at least 0.1 s"),
+    ("seconds_length", "30", "cannot end after the song ends"),
+    ("bars_length", "-1", "cannot be negative"),
+    ("bars_start", "99.1", "must come after its start"),
+    ("bars_end", "5.9x", "is not a bar.beat"),
+]
+
+
+@pytest.mark.parametrize(("field", "text", "words"), TYPED_SELECTION_ROWS,
+                         ids=[f"{f} {t!r}" for f, t, _w in TYPED_SELECTION_ROWS])  # fmt: skip
+def test_bad_typed_selection(window, jobs_song: Path, field: str, text: str, words: str) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QLineEdit
+
+    before = fingerprint(jobs_song)
+    region, panel = window.document.region, window.region_panel
+    region.set_range(4.0, 8.0)
+    edit = panel.findChild(QLineEdit, field)
+    edit.setFocus()
+    edit.selectAll()
+    QTest.keyClick(edit, Qt.Key.Key_Delete)
+    if text.isascii():
+        QTest.keyClicks(edit, text)
+    else:  # QTest cannot synthesise keys outside Latin-1 (it aborts); an input method inserts text like this
+        edit.insert(text)
+    edit.setModified(True)  # typing nothing into an emptied field still counts as an entry
+    QTest.keyClick(edit, Qt.Key.Key_Return)
+    assert words in panel.message.text(), panel.message.text()
+    assert_plain_sentence(panel.message.text())
+    assert edit.property("invalid") is True
+    assert region.bounds() == (4.0, 8.0)
+    assert fingerprint(jobs_song) == before
+
+
+FORM_BASE = {
+    "inpaint": {"prompt": "brighter"},
+    "sing_over": {"prompt": "soulful", "lyrics": "hold the line"},
+    "remix": {"prompt": "lo-fi"},
+    "add_vocals": {"prompt": "calm", "title": "Night", "style": "Jazz", "negative_tags": "metal"},
+}
+# (id, operation, field, value, words of the field's error or None when it is accepted, value the field holds)
+FORM_ROWS = [
+    ("inpaint section lyrics 2001", "inpaint", "lyrics_section_to_replace", LYRICS_2001, "2001 characters", None),
+    ("inpaint lyrics 2001 emoji", "inpaint", "lyrics", "🎤" * 2001, "2001 characters", None),
+    ("inpaint lyrics 2000 emoji", "inpaint", "lyrics", "🎤" * 2000, None, None),
+    ("sing-over lyrics only spaces", "sing_over", "lyrics", "   \n  ", "required", None),
+    ("add-vocals style 1001", "add_vocals", "style", "s" * 1001, "at most 1000", None),
+    ("add-vocals negative tags 201", "add_vocals", "negative_tags", "n" * 201, "at most 200", None),
+    ("add-vocals prompt 3001", "add_vocals", "prompt", "p" * 3001, "at most 3000", None),
+    ("add-vocals title only spaces", "add_vocals", "title", "   ", "required", None),
+    ("remix prompt emoji and accents", "remix", "prompt", EMOJI, None, None),
+    ("style weight 1.01 is held at 1", "add_vocals", "style_weight", 1.01, None, 1.0),
+    ("audio weight -0.01 is held at 0", "add_vocals", "audio_weight", -0.01, None, 0.0),
+    ("weirdness 0.555 is held at 0.56", "add_vocals", "weirdness_constraint", 0.555, None, 0.56),
+]
+
+
+@pytest.mark.parametrize(("operation", "field", "value", "words", "held"), [r[1:] for r in FORM_ROWS],
+                         ids=[r[0] for r in FORM_ROWS])  # fmt: skip
+def test_bad_form_field_in_the_window(window, operation: str, field: str, value, words, held) -> None:
+    """The form refuses, next to the field, what the service would refuse; spin boxes hold their range."""
+    from desktop_app.api.models import Operation
+
+    op = Operation(operation)
+    panel = window.jobs.panel
+    window.document.region.set_range(4.0, 8.0)
+    panel.set_operation(op)
+    form = panel.forms[op]
+    for name, field_widget in form.fields.items():
+        field_widget.set_value(FORM_BASE[operation].get(name))
+    assert panel.submit_button.isEnabled(), panel.problem_label.text()
+    widget = form.fields[field]
+    widget.set_value(value)
+    if words is None:
+        assert panel.submit_button.isEnabled(), panel.problem_label.text()
+        request = panel.request()
+        assert getattr(request, field) == (held if held is not None else value)
+        assert request.problems(window.document.duration) == []
+    else:
+        assert not panel.submit_button.isEnabled()
+        shown = widget.error.text() if widget.error.isVisibleTo(panel) else panel.problem_label.text()
+        assert words in shown, shown
+        assert_plain_sentence(shown)
+    assert window.jobs.service.store.list_jobs() == []
+
+
 def test_the_tables_try_at_least_100_bad_inputs() -> None:
-    tables = [AUDIO_ROWS, REQUEST_ROWS, CLI_ROWS, ANSWER_ROWS, CLIENT_ROWS]
+    tables = [AUDIO_ROWS, REQUEST_ROWS, CLI_ROWS, ANSWER_ROWS, CLIENT_ROWS, FORM_ROWS,
+              [(f"{f} {t}",) for f, t, _w in TYPED_SELECTION_ROWS], [(k,) for k in WINDOW_FILES]]  # fmt: skip
     ids = [row[0] for table in tables for row in table]
     assert len(ids) >= 100
     for table in tables:
