@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-# The jobs window on a real local engine, as the GUI job tests use it.
-from tests.ui_jobs.conftest import engine, jobs_song, jobs_window, service  # noqa: F401
+# The song the GUI job tests open (a 24 s beat at 120 BPM).
+from tests.ui_jobs.conftest import jobs_song  # noqa: F401
 
 # test function → category; each passed parametrized row is one bad input tried.
 CATEGORIES = {
