@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-# The song the GUI job tests open (a 24 s beat at 120 BPM).
-from tests.ui_jobs.conftest import jobs_song  # noqa: F401
+# The jobs window on a real local engine and its song, as tests/ui_jobs uses them (test_event_loop_stall too).
+from tests.ui_jobs.conftest import engine, jobs_song, jobs_window, service  # noqa: F401
 
 # test function → category; each passed parametrized row is one bad input tried.
 CATEGORIES = {
