@@ -133,18 +133,29 @@ class ResultsPanel(QWidget):
         self.title.setText(text)
 
     def rebuild(self) -> None:
-        for widget in self.lane_widgets.values():
-            widget.setParent(None)
-            widget.deleteLater()
-        self.lane_widgets.clear()
-        for lane in self.comparison.shown_lanes():
-            widget = LaneWidget(lane, self.timeline, self.region)
-            widget.clicked.connect(self.comparison.select)
-            widget.rated.connect(self.comparison.rate_lane)
-            widget.view.seek_requested.connect(self.seek_requested)
-            self.lanes_box.addWidget(widget)
+        """Match the lane widgets to the model's lanes, keeping the widgets of lanes that did not change.
+
+        Takes arrive one job at a time; recreating every lane (and re-rendering its waveform) for each
+        would make the window stall as lanes pile up.
+        """
+        shown = self.comparison.shown_lanes()
+        keep = {lane.key for lane in shown}
+        for key, widget in list(self.lane_widgets.items()):
+            lane = self.comparison.lane(key)
+            if key not in keep or lane is not widget.lane:  # gone, or replaced (a new original)
+                widget.setParent(None)
+                widget.deleteLater()
+                del self.lane_widgets[key]
+        for index, lane in enumerate(shown):
+            widget = self.lane_widgets.get(lane.key)
+            if widget is None:
+                widget = LaneWidget(lane, self.timeline, self.region)
+                widget.clicked.connect(self.comparison.select)
+                widget.rated.connect(self.comparison.rate_lane)
+                widget.view.seek_requested.connect(self.seek_requested)
+                self.lane_widgets[lane.key] = widget
+            self.lanes_box.insertWidget(index, widget)  # moves an existing widget into place
             widget.show()  # do not rely on the layout's deferred show: a grab may come first
-            self.lane_widgets[lane.key] = widget
         self.refresh()
 
     def refresh(self) -> None:
