@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QSystemTra
 
 from desktop_app.api.errors import InvalidRequestError, ServiceError
 from desktop_app.api.keys import KeyStore
-from desktop_app.api.models import Operation, request_from_params
+from desktop_app.api.models import Operation
 from desktop_app.jobs.runner import RunnerSettings
 from desktop_app.jobs.states import JobState
 from desktop_app.paths import config_dir
@@ -91,11 +91,9 @@ class JobsFeature(QObject):
 
     def send_back_to_form(self, job_id: str) -> None:
         job = self.service.get(job_id)
-        request = request_from_params(job.operation, job.params)
         params = {k: v for k, v in job.params.items() if k not in ("audio_file", "audio_url")}
         self.panel.load_params(Operation(job.operation), params)
         self.form_dock.raise_()
-        log.debug("parameters of %s sent back to the form (%s)", job_id, request.operation)
 
     def shutdown(self) -> None:
         self.service.shutdown()
