@@ -7,7 +7,6 @@ plain picklable data and never raises: it reports failures as ``("failed" | "err
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -26,7 +25,6 @@ ENGINE_LABEL = "Retake local engine"
 # MP3 encoding runs in ffmpeg subprocesses; two at a time encode both takes of a job in parallel.
 _ENCODERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="engine-mp3")
 
-WORKER_NICENESS = 10
 KIND_TITLES = {
     "INPAINT": "Inpaint",
     "REMIX": "Remix",
@@ -51,35 +49,6 @@ def run_job(job: Job, input_path: Path, out_dir: Path) -> tuple[str, object]:
     except Exception as exc:
         log.exception("local engine job %s failed", job.task_id)
         return "error", f"Local engine internal error: {type(exc).__name__}: {exc}"
-
-
-def worker_init() -> None:
-    """Runs first in each worker process.
-
-    - Lower its CPU priority (and that of the ffmpeg encoders it starts, which inherit it): on a
-      2-core machine two workers plus their encoders would otherwise crowd out the HTTP thread.
-      The work loses little, since the server only needs the CPU in short bursts.
-    - Exit if the engine's process dies, even by SIGKILL: pool workers block on their task queue
-      and would otherwise outlive a killed parent forever.
-    """
-    import multiprocessing
-    import os
-    import threading
-    from multiprocessing.connection import wait
-
-    if hasattr(os, "nice"):
-        with contextlib.suppress(OSError):
-            os.nice(WORKER_NICENESS)
-
-    parent = multiprocessing.parent_process()
-    if parent is None:
-        return
-
-    def watch() -> None:
-        wait([parent.sentinel])
-        os._exit(0)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def warm_up() -> bool:

@@ -21,7 +21,7 @@ import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from desktop_app.engine import operations
+from desktop_app.engine import operations, worker_boot
 from desktop_app.engine.store import COMPLETED, FAILED, PROCESSING, QUEUED, STUCK, Job, JobStore
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ class JobRunner:
     def _new_pool(self) -> ProcessPoolExecutor:
         # spawn, not fork: the parent has live threads (uvicorn, Qt) that a fork would copy mid-state.
         pool = ProcessPoolExecutor(
-            self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=operations.worker_init
+            self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=worker_boot.worker_init
         )
         for _ in range(self.workers):
             pool.submit(operations.warm_up)  # start the processes now, not on the first job
