@@ -2,8 +2,10 @@
 
 State lives here, not in the results widgets: which lanes exist (the original plus each take,
 aligned on the original's frames), which one is heard, whether loudness matching and the blind
-mode are on, and each take's rating. Takes are prepared (conformed, aligned, measured) on a worker
-thread; the GUI only draws what this model says.
+mode are on, and each take's rating. Takes are prepared (conformed, aligned, measured) on one worker
+thread, one request after another; work for an original that has since been replaced is dropped between
+steps, so a burst of finished jobs never piles up threads competing with the GUI for the interpreter.
+The GUI only draws what this model says.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from desktop_app.audio.compare import PreparedTake, prepare_take, region_loudnes
 from desktop_app.audio.errors import AudioError
 from desktop_app.audio.loudness import Loudness, db_to_gain
 from desktop_app.audio.splice import splice
+from desktop_app.services.serial_worker import SerialWorker
 
 log = logging.getLogger(__name__)
 ORIGINAL = "original"
@@ -85,6 +88,7 @@ class Comparison(QObject):
         self._blind_order: list[str] = []
         self._generation = 0
         self._lock = threading.Lock()
+        self._worker = SerialWorker("prepare-takes")
 
     # ------------------------------------------------------------------------------------ setup
     def set_original(self, samples: np.ndarray, rate: int, peaks: PeakPyramid | None = None) -> None:
@@ -114,19 +118,25 @@ class Comparison(QObject):
             generation = self._generation
         original, rate, frames = self.lanes[0].samples, self.rate, self._region_frames()
         self.preparing.emit(True)
-        threading.Thread(
-            target=self._prepare, args=(todo, original, rate, frames, generation), daemon=True, name="prepare-takes"
-        ).start()
+        self._worker.submit(lambda: self._prepare(todo, original, rate, frames, generation))
+
+    def _is_current(self, generation: int) -> bool:
+        with self._lock:
+            return generation == self._generation
 
     def _prepare(self, takes, original, rate, frames, generation) -> None:
         ready: list[Lane] = []
         errors: list[str] = []
         for take in takes:
+            if not self._is_current(generation):
+                break  # a newer original replaced this one: its lanes would be thrown away
             try:
                 clip = load(take.path)
             except AudioError as error:
                 errors.append(str(error))
                 continue
+            if not self._is_current(generation):
+                break
             start, end = frames
             prepared = prepare_take(original, rate, clip.samples, clip.sample_rate, start, end)
             lane = Lane(
@@ -143,8 +153,10 @@ class Comparison(QObject):
                 rating=take.rating,
             )
             ready.append(lane)
-        # Hand over to the GUI thread through a queued signal (this object lives there).
-        self._ready.emit((generation, ready, errors))
+        # Hand over to the GUI thread through a queued signal (this object lives there); it also ends the
+        # "preparing" state of a dropped request.
+        with contextlib.suppress(RuntimeError):  # the comparison was deleted meanwhile
+            self._ready.emit((generation, ready, errors))
 
     def _on_ready(self, payload: tuple[int, list[Lane], list[str]]) -> None:
         generation, ready, errors = payload
@@ -274,11 +286,14 @@ class Comparison(QObject):
             token = self._measure_token
 
         def measure() -> None:
+            with self._lock:
+                if token != self._measure_token:
+                    return  # superseded before it started
             loudness = region_loudness(lane.samples, rate, start, end)
             with contextlib.suppress(RuntimeError):  # the comparison was deleted meanwhile: nothing to show
                 self._measured.emit((token, lane, loudness))
 
-        threading.Thread(target=measure, daemon=True, name="measure-original").start()
+        self._worker.submit(measure)
 
     def _on_measured(self, payload: tuple[int, Lane, Loudness]) -> None:
         token, lane, loudness = payload

@@ -104,3 +104,30 @@ def test_unreadable_take_is_reported(qtbot, takes, tmp_path: Path) -> None:
         comparison.add_takes([TakeSource("job9", 1, bad)])
     assert "bad.wav" in failed.args[0]
     assert len(comparison.lanes) == 1
+
+
+def test_takes_for_a_replaced_original_are_dropped_unprocessed(qtbot, takes, monkeypatch) -> None:
+    import threading
+
+    from desktop_app.services import comparison as module
+
+    original, paths = takes
+    gate, prepared = threading.Event(), []
+    real_loudness, real_prepare = module.region_loudness, module.prepare_take
+    # The worker is held on lane 0's measurement until the second original is in place.
+    monkeypatch.setattr(module, "region_loudness", lambda *a: gate.wait(20) and real_loudness(*a))
+    monkeypatch.setattr(module, "prepare_take", lambda *a: prepared.append(1) or real_prepare(*a))
+    comparison = Comparison()
+    comparison.set_original(original, RATE)
+    comparison.add_takes([TakeSource("job1", i, p) for i, (p, _s) in enumerate(paths, start=1)])
+    comparison.set_original(original * 0.5, RATE)  # another job's original took over before they were ready
+    gate.set()
+    with qtbot.waitSignal(comparison.preparing, check_params_cb=lambda busy: not busy, timeout=20000):
+        pass
+    assert [lane.key for lane in comparison.lanes] == [ORIGINAL]
+    assert prepared == []  # skipped, not computed and thrown away
+    # The worker goes on with the next request.
+    with qtbot.waitSignal(comparison.lanes_changed, timeout=20000):
+        comparison.add_takes([TakeSource("job2", 1, paths[0][0])])
+    assert [lane.key for lane in comparison.lanes] == [ORIGINAL, "job2:1"]
+    assert prepared == [1]
