@@ -32,7 +32,7 @@ class JobsModel(QAbstractTableModel):
         self.service = service
         self._jobs: list[JobRecord] = []
         self.reload()
-        service.job_added.connect(lambda _id: self.reload())
+        service.job_added.connect(self._job_added)
         service.job_changed.connect(self._job_changed)
         # The ETA counts down every second while any job is being followed.
         self._ticker = QTimer(self, interval=1000)
@@ -130,6 +130,19 @@ class JobsModel(QAbstractTableModel):
         if left <= 0:
             return "any moment"
         return f"{int(left) // 60}:{int(left) % 60:02d}"
+
+    def _job_added(self, job_id: str) -> None:
+        """A new job goes on top (newest first) without reading the whole queue back."""
+        try:
+            job = self.service.get(job_id)
+        except KeyError:
+            return
+        if self.row_of(job_id) >= 0:
+            return
+        row = next((i for i, other in enumerate(self._jobs) if other.created_at < job.created_at), len(self._jobs))
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._jobs.insert(row, job)
+        self.endInsertRows()
 
     def _job_changed(self, job_id: str) -> None:
         row = self.row_of(job_id)

@@ -38,3 +38,35 @@ def test_history_survives_a_restart_and_brings_takes_back(qtbot, tmp_path, finis
     qtbot.waitUntil(lambda: len(win.results.comparison.lanes) == 3, timeout=20000)
     win.close()
     reopened.close()
+
+
+def test_history_rows_follow_single_jobs(results_window, tmp_path) -> None:
+    """Jobs added, changed and removed update their own row; other songs' jobs never show."""
+    from desktop_app.jobs.states import JobState
+
+    history = results_window.results.history
+    store = results_window.results.store
+    first = history.jobs[0].id
+    history.select_job(first)
+    song = results_window.document.path
+    newer = store.create_job("remix", "local", {"prompt": "lo-fi"}, out_dir=tmp_path / "t2", input_path=song)
+    elsewhere = store.create_job(
+        "remix", "local", {"prompt": "x"}, out_dir=tmp_path / "t3", input_path=tmp_path / "b.wav"
+    )
+    history.update_job(newer.id)
+    history.update_job(elsewhere.id)
+    assert [job.id for job in history.jobs] == [newer.id, first]  # newest first
+    assert history.table.item(0, 1).text() == "Remix: lo-fi"
+    assert history.selected_job_id() == first  # the selection stays on its job
+    assert history.summary.text().startswith("2 job(s)")
+
+    store.update(newer.id, state=JobState.FAILED, error_message="No credits left.")
+    history.update_job(newer.id)
+    assert history.table.item(0, 3).text() == "No credits left."
+    assert history.table.rowCount() == 2
+
+    store.delete_job(newer.id)
+    history.update_job(newer.id)
+    assert [job.id for job in history.jobs] == [first]
+    assert history.table.rowCount() == 1
+    assert history.selected_job_id() == first

@@ -74,6 +74,7 @@ class HistoryPanel(QWidget):
         self.reload()
 
     def reload(self) -> None:
+        """Read the song's whole history again (a new song). Jobs that change later update their own row."""
         jobs = [
             j for j in self.store.list_jobs() if self.song is not None and is_working_file_of(j.input_path, self.song)
         ]
@@ -81,25 +82,61 @@ class HistoryPanel(QWidget):
         self.jobs = jobs
         self.table.setRowCount(len(jobs))
         for row, job in enumerate(jobs):
-            takes = self.store.takes(job.id)
-            ratings = [t.rating for t in takes]
-            values = (
-                datetime.fromtimestamp(job.created_at).strftime("%Y-%m-%d %H:%M"),
-                job_title(job),
-                job.engine,
-                job.error_message if job.state is JobState.FAILED and job.error_message else job.state.label,
-                str(len(takes)) if takes else "",
-                RATING_MARKS[best_rating(ratings)],
-            )
-            for column, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                item.setData(Qt.ItemDataRole.UserRole, job.id)
-                if column == 3:
-                    item.setToolTip(value)
+            self._fill_row(row, job)
+        self._finish_update(selected)
+
+    def update_job(self, job_id: str) -> None:
+        """One job was added, changed or removed: touch its row only (a full reload reads every job and
+        its takes, which grew with the history and ran on every finished job)."""
+        if self.song is None:
+            return
+        row = next((i for i, job in enumerate(self.jobs) if job.id == job_id), -1)
+        selected = self.selected_job_id()
+        try:
+            job = self.store.get(job_id)
+        except KeyError:
+            job = None
+        if job is None or not is_working_file_of(job.input_path, self.song):
+            if row >= 0:
+                del self.jobs[row]
+                self.table.removeRow(row)
+                self._finish_update(selected)
+            return
+        if row < 0:  # newest first, like the full reload
+            row = next((i for i, other in enumerate(self.jobs) if other.created_at < job.created_at), len(self.jobs))
+            self.jobs.insert(row, job)
+            self.table.insertRow(row)
+        else:
+            self.jobs[row] = job
+        self._fill_row(row, job)
+        self._finish_update(selected)
+
+    def _fill_row(self, row: int, job: JobRecord) -> None:
+        takes = self.store.takes(job.id)
+        ratings = [t.rating for t in takes]
+        values = (
+            datetime.fromtimestamp(job.created_at).strftime("%Y-%m-%d %H:%M"),
+            job_title(job),
+            job.engine,
+            job.error_message if job.state is JobState.FAILED and job.error_message else job.state.label,
+            str(len(takes)) if takes else "",
+            RATING_MARKS[best_rating(ratings)],
+        )
+        for column, value in enumerate(values):
+            item = self.table.item(row, column)
+            if item is None:
+                item = QTableWidgetItem()
                 self.table.setItem(row, column, item)
+            if item.text() != value:
+                item.setText(value)
+            item.setData(Qt.ItemDataRole.UserRole, job.id)
+            if column == 3:
+                item.setToolTip(value)
+
+    def _finish_update(self, selected: str | None) -> None:
         name = self.song.name if self.song is not None else ""
-        self.summary.setText(f"{len(jobs)} job(s) on {name}" if name else "Open a song to see its history.")
-        if selected:
+        self.summary.setText(f"{len(self.jobs)} job(s) on {name}" if name else "Open a song to see its history.")
+        if selected and selected != self.selected_job_id():
             self.select_job(selected)
         self._update_buttons()
 
