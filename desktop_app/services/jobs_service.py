@@ -44,6 +44,7 @@ PROGRESS_INTERVAL = 0.1
 
 class JobsService(QObject):
     job_added = Signal(str)
+    job_sent = Signal(str)  # the producer sent it: a new job, or a failed one again (not a resume at start)
     job_changed = Signal(str)  # its record or live progress changed
     job_finished = Signal(str)  # reached done, failed, cancelled or stalled
     job_failed = Signal(str, str)  # job id, user-facing message
@@ -87,6 +88,7 @@ class JobsService(QObject):
         job = self.runner.create(request, engine, duration=duration)
         self.job_added.emit(job.id)
         self.start(job.id)
+        self.job_sent.emit(job.id)
         return job
 
     def start(self, job_id: str, *, resubmit: bool = False) -> None:
@@ -112,7 +114,9 @@ class JobsService(QObject):
 
     def retry(self, job_id: str, *, resubmit: bool = False) -> None:
         """Failed, cancelled or stalled jobs go again; a job the service has is polled, never resent."""
-        self.start(job_id, resubmit=resubmit)
+        if job_id not in self._threads:
+            self.start(job_id, resubmit=resubmit)
+            self.job_sent.emit(job_id)
 
     def resume_unfinished(self) -> list[str]:
         """On start: follow every job the service may still be working on."""

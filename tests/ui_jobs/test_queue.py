@@ -62,5 +62,10 @@ def test_cancel_then_retry_from_the_queue(jobs_window, qtbot) -> None:
         assert service.get(job_id).state is JobState.CANCELLED
         queue.select_job(job_id)
         assert queue.retry_button.isEnabled()
+        # Sent again: it is now the job the producer waits for (its takes will come up when it ends).
+        with qtbot.waitSignal(service.job_sent, timeout=5000, check_params_cb=lambda jid: jid == job_id):
+            queue.retry_button.click()
+        assert service.is_active(job_id)
+        assert jobs_window.results.latest_sent == job_id
     finally:
         engine.set_faults(None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -105,16 +105,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.results.dock, self.results.history_dock)
         history.takes_requested.connect(self.results.show_job)
         history.params_requested.connect(self.jobs.send_back_to_form)
-        # The history reads the whole job table: at once when a job is added or ends, at most twice a second
-        # for progress (every upload/download chunk emits job_changed; reloading on each froze the window for
-        # seconds while 20 jobs ran).
-        history_refresh = QTimer(self)
-        history_refresh.setSingleShot(True)
-        history_refresh.setInterval(500)
-        history_refresh.timeout.connect(lambda: self.isVisible() and history.reload())  # not after close
-        self.jobs.service.job_changed.connect(lambda _id: history_refresh.isActive() or history_refresh.start())
-        self.jobs.service.job_added.connect(lambda _id: history.reload())
-        self.jobs.service.job_finished.connect(lambda _id: history.reload())
+        self.results.follow_jobs(self.jobs.service)
         self.results.dock.raise_()
 
     # -- public seams -------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
@@ -16,6 +16,7 @@ from desktop_app.audio.errors import AudioError
 from desktop_app.audio.export import Provenance, export
 from desktop_app.jobs.store import JobRecord, JobStore
 from desktop_app.services.comparison import ORIGINAL, Comparison, TakeSource
+from desktop_app.services.jobs_model import job_title
 from desktop_app.services.working_version import ReplaceAudioCommand, is_working_file_of
 from desktop_app.ui.results.export_dialog import ExportDialog
 from desktop_app.ui.results.history_panel import HistoryPanel
@@ -50,6 +51,7 @@ class ResultsFeature(QObject):
         self._preview_of: str | None = None
         self._hear_working = False
         self._input_of: Path | None = None
+        self._latest_sent: str | None = None
         self.document.clip_changed.connect(self._clip_changed)
         self.comparison.lanes_changed.connect(self._sources_changed)
         self.comparison.selection_changed.connect(self._selection_changed)
@@ -72,6 +74,31 @@ class ResultsFeature(QObject):
             self._shortcuts.append(shortcut)
 
     # ------------------------------------------------------------------------------------- jobs
+    def follow_jobs(self, service) -> None:
+        """Listen to the job queue: which job the producer waits for, and the history's rows.
+
+        The history updates only the rows of jobs that changed: at once when a job is added or ends, at
+        most twice a second for progress (every upload/download chunk emits job_changed).
+        """
+        service.job_sent.connect(self.note_sent)
+        service.job_added.connect(self.history.update_job)
+        service.job_finished.connect(self.history.update_job)
+        self._history_changed: set[str] = set()
+        self._history_timer = QTimer(self, singleShot=True, interval=500)
+        self._history_timer.timeout.connect(self._update_history)
+        service.job_changed.connect(self._job_changed)
+
+    def _job_changed(self, job_id: str) -> None:
+        self._history_changed.add(job_id)
+        if not self._history_timer.isActive():
+            self._history_timer.start()
+
+    def _update_history(self) -> None:
+        changed, self._history_changed = self._history_changed, set()
+        if self.window.isVisible():  # not after close
+            for job_id in sorted(changed):
+                self.history.update_job(job_id)
+
     def show_job(self, job_id: str) -> bool:
         """Bring a finished job's takes in as lanes (opening its song first if another is open)."""
         job = self.store.get(job_id)
@@ -109,11 +136,30 @@ class ResultsFeature(QObject):
         wanted = max(self.dock.height(), int(self.window.height() * 0.5))
         self.window.resizeDocks([self.dock], [wanted], Qt.Orientation.Vertical)
 
+    @property
+    def latest_sent(self) -> str | None:
+        """The job the producer sent last (their next takes to compare)."""
+        return self._latest_sent
+
+    def note_sent(self, job_id: str) -> None:
+        """The producer just sent this job: it is the one they wait for."""
+        self._latest_sent = job_id
+
     def show_job_if_current(self, job_id: str) -> None:
-        """A job just finished: show its takes when it was made from the song that is open."""
+        """A job just finished: show its takes when it was made from the song that is open and it is the job
+        the producer sent last, or nothing of this song is being compared yet. An earlier job of a batch
+        finishing late must not replace the takes being auditioned (nor move the selection to its region);
+        it says so in the status bar and waits in the queue and the history."""
         job = self.store.get(job_id)
-        if self.document.clip is not None and is_working_file_of(job.input_path, self.document.path):
+        if self.document.clip is None or not is_working_file_of(job.input_path, self.document.path):
+            return
+        comparing = self.job is not None and is_working_file_of(self.job.input_path, self.document.path)
+        if job_id == self._latest_sent or not comparing:
             self.show_job(job_id)
+            return
+        self.window.statusBar().showMessage(
+            f"Takes ready: {job_title(job)}. Double-click it in the queue or the history to compare them.", 8000
+        )
 
     def _reset_comparison(self, job: JobRecord, region) -> bool:
         """Lane 0 is what the job was made from: the song as opened, or a working version of it."""
@@ -126,7 +172,9 @@ class ResultsFeature(QObject):
                 self.window.statusBar().showMessage(str(error), 10000)
                 return False
         self._input_of = job.input_path
-        self.comparison.set_original(original, self.document.sample_rate)
+        # The open song's own pyramid serves lane 0 when lane 0 is that very audio.
+        peaks = self.document.peaks if original is self.document.clip.samples else None
+        self.comparison.set_original(original, self.document.sample_rate, peaks)
         self.comparison.set_region(region)
         return True
 
@@ -249,7 +297,7 @@ class ResultsFeature(QObject):
         lane = self.comparison.lane(key)
         if lane is not None and lane.job_id and lane.take_index is not None:
             self.store.set_rating(lane.job_id, lane.take_index, rating)
-            self.history.reload()
+            self.history.update_job(lane.job_id)
 
     def _selection_changed(self, key: str) -> None:
         self._hear_working = False
