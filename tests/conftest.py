@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 import os
 import socket
@@ -43,3 +44,12 @@ socket.socket.connect = _loopback_only_connect  # type: ignore[method-assign]
 @pytest.fixture(scope="session")
 def sandbox() -> Path:
     return _SANDBOX
+
+
+@pytest.fixture(autouse=True)
+def _unfrozen_heap():
+    """Each MainWindow freezes the objects alive when it is built (see ui/responsiveness.py): right for an
+    app that builds one window, but a test process builds hundreds. Thaw after each test so windows of
+    earlier tests can still be collected."""
+    yield
+    gc.unfreeze()

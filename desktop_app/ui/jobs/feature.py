@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 import threading
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -25,7 +24,6 @@ from desktop_app.ui.jobs.queue_panel import QueuePanel
 from desktop_app.ui.widgets import scrollable
 
 log = logging.getLogger(__name__)
-GIL_SWITCH_INTERVAL_S = 0.001
 
 
 class JobsFeature(QObject):
@@ -34,10 +32,6 @@ class JobsFeature(QObject):
 
     def __init__(self, window: QMainWindow, service: JobsService | None = None) -> None:
         super().__init__(window)
-        # Job threads and the in-process local engine share the GIL with the GUI thread. Python hands the
-        # GIL over every 5 ms by default, with no preference for the GUI: with 20 busy threads the event
-        # loop could wait 100 ms and more. A 1 ms interval keeps it responsive for a little throughput.
-        sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
         self.window = window
         settings = window.settings
         if service is None:
