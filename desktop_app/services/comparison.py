@@ -87,8 +87,27 @@ class Comparison(QObject):
         self.blind = False
         self._blind_order: list[str] = []
         self._generation = 0
+        self._closed = False
         self._lock = threading.Lock()
         self._worker = SerialWorker("prepare-takes")
+
+    def close(self) -> None:
+        """The window is closing: background work stops at its next step and hands nothing back.
+
+        A preparation still running as the interpreter exits must not touch this object while Qt tears
+        it down (that aborted the process); the flag is checked under the same lock as the hand-over.
+        """
+        with self._lock:
+            self._closed = True
+            self._generation += 1
+            self._measure_token += 1
+        self._worker.shutdown()
+
+    def _hand_over(self, signal, payload: object) -> None:
+        """Emit a worker's result to the GUI thread (a queued signal), unless the comparison is closed."""
+        with self._lock:
+            if not self._closed:
+                signal.emit(payload)
 
     # ------------------------------------------------------------------------------------ setup
     def set_original(self, samples: np.ndarray, rate: int, peaks: PeakPyramid | None = None) -> None:
@@ -156,7 +175,7 @@ class Comparison(QObject):
         # Hand over to the GUI thread through a queued signal (this object lives there); it also ends the
         # "preparing" state of a dropped request.
         with contextlib.suppress(RuntimeError):  # the comparison was deleted meanwhile
-            self._ready.emit((generation, ready, errors))
+            self._hand_over(self._ready, (generation, ready, errors))
 
     def _on_ready(self, payload: tuple[int, list[Lane], list[str]]) -> None:
         generation, ready, errors = payload
@@ -291,7 +310,7 @@ class Comparison(QObject):
                     return  # superseded before it started
             loudness = region_loudness(lane.samples, rate, start, end)
             with contextlib.suppress(RuntimeError):  # the comparison was deleted meanwhile: nothing to show
-                self._measured.emit((token, lane, loudness))
+                self._hand_over(self._measured, (token, lane, loudness))
 
         self._worker.submit(measure)
 

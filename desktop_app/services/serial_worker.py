@@ -3,55 +3,39 @@
 For work the window hands off in bursts (take preparation when jobs finish): one thread in order
 instead of a thread per request, so a burst never turns into a crowd of threads competing with the
 GUI thread for the CPU and the interpreter.
+
+Not a daemon thread, on purpose: Python joins it before finalizing (``concurrent.futures`` does the
+bookkeeping). A daemon thread caught inside scipy's FFT at exit is ended by CPython through the C++
+frames, which aborts the whole process ("terminate called without an active exception", seen with a
+take still being aligned as a benchmark quit). Owners make queued work cheap to skip when they close.
 """
 
 from __future__ import annotations
 
 import logging
-import queue
-import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 
 log = logging.getLogger(__name__)
 
-IDLE_EXIT_S = 5.0  # an idle worker thread ends; the next task starts a new one
-
 
 class SerialWorker:
-    """One daemon thread running tasks in order, started on demand and ended when idle. Daemon: a
-    preparation still running when the app quits must not hold the exit up; its result is thrown away."""
-
-    def __init__(self, name: str, idle_exit_s: float = IDLE_EXIT_S) -> None:
+    def __init__(self, name: str) -> None:
         self._name = name
-        self._idle_exit_s = idle_exit_s
-        self._tasks: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
 
-    def submit(self, task: Callable[[], None]) -> None:
-        self._tasks.put(task)
-        with self._lock:
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
-                self._thread.start()
+    def submit(self, task: Callable[[], None]) -> Future:
+        """Queue ``task``; an exception it raises is logged (one bad task must not go unnoticed)."""
+        future = self._pool.submit(task)
+        future.add_done_callback(self._report)
+        return future
 
-    @property
-    def running(self) -> bool:
-        """True while its thread exists (busy, or idle and not yet ended)."""
-        with self._lock:
-            return self._thread is not None
+    def _report(self, future: Future) -> None:
+        if not future.cancelled() and future.exception() is not None:
+            error = future.exception()
+            log.error("background task on %s failed", self._name, exc_info=(type(error), error, error.__traceback__))
 
-    def _run(self) -> None:
-        while True:
-            try:
-                task = self._tasks.get(timeout=self._idle_exit_s)
-            except queue.Empty:
-                with self._lock:  # submit() puts before it takes the lock: nothing can slip in unseen
-                    if self._tasks.empty():
-                        self._thread = None
-                        return
-                continue
-            try:
-                task()
-            except Exception:  # one bad task must not stop the ones behind it
-                log.exception("background task on %s failed", self._name)
+    def shutdown(self, *, wait: bool = False) -> None:
+        """Drop what has not started; the running task ends on its own (owners make it stop early).
+        ``wait`` blocks until it has."""
+        self._pool.shutdown(wait=wait, cancel_futures=True)

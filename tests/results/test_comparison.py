@@ -131,3 +131,28 @@ def test_takes_for_a_replaced_original_are_dropped_unprocessed(qtbot, takes, mon
         comparison.add_takes([TakeSource("job2", 1, paths[0][0])])
     assert [lane.key for lane in comparison.lanes] == [ORIGINAL, "job2:1"]
     assert prepared == [1]
+
+
+def test_a_closed_comparison_hands_nothing_back(qtbot, takes, monkeypatch) -> None:
+    import threading
+
+    from PySide6.QtCore import QCoreApplication
+
+    from desktop_app.services import comparison as module
+
+    original, paths = takes
+    gate, prepared = threading.Event(), []
+    real_loudness = module.region_loudness
+    monkeypatch.setattr(module, "region_loudness", lambda *a: gate.wait(20) and real_loudness(*a))
+    monkeypatch.setattr(module, "prepare_take", lambda *a: prepared.append(1))
+    comparison = Comparison()
+    handed: list[object] = []
+    comparison._ready.connect(handed.append)
+    comparison._measured.connect(handed.append)
+    comparison.set_original(original, RATE)
+    comparison.add_takes([TakeSource("job1", 1, paths[0][0])])
+    comparison.close()  # the window closes while the worker is busy
+    gate.set()
+    comparison._worker.shutdown(wait=True)  # the measurement that was running has ended
+    QCoreApplication.processEvents()  # a hand-over, had one been sent, is delivered now
+    assert handed == [] and prepared == []

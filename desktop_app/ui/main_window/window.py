@@ -182,6 +182,7 @@ class MainWindow(QMainWindow):
         self.player.shutdown()
         self.document.shutdown()
         self.jobs.shutdown()
+        self.results.comparison.close()
         super().closeEvent(event)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
