@@ -52,6 +52,7 @@ class RegionPanel(QGroupBox):
         self.message = QLabel("")
         self.message.setObjectName("errorMessage")
         self.message.setWordWrap(True)
+        self.message.hide()  # shown with a message only: an empty row would cost the take lanes height
         layout.addWidget(self.message, 3, 0, 1, 4)
         document.region.changed.connect(self.refresh)
         document.tempo.changed.connect(self.refresh)
@@ -108,6 +109,7 @@ class RegionPanel(QGroupBox):
             self._fail(edit, error)
         else:
             self.message.setText("")
+            self.message.hide()
             edit.setText("")  # refresh() fills in the canonical text
             self.refresh()
 
@@ -133,6 +135,7 @@ class RegionPanel(QGroupBox):
     def _fail(self, edit: QLineEdit, message: str) -> None:
         self._mark(edit, True)
         self.message.setText(message)
+        self.message.show()
 
     def _mark(self, edit: QLineEdit, invalid: bool) -> None:
         edit.setProperty("invalid", invalid)

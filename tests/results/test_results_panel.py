@@ -91,3 +91,14 @@ def test_export_round_trips_and_refuses_to_overwrite(results_window, tmp_path, m
     before = written.read_bytes()
     assert results.export_to("original", target, "wav24") is None
     assert warnings and written.read_bytes() == before
+
+
+def test_the_original_and_both_takes_fit_the_default_window(results_window, qtbot) -> None:
+    """At 1280×800 (the window's default size) the three lanes are all in view, none scrolled away."""
+    results = results_window.results
+    results_window.resize(1280, 800)
+    assert results.show_job(results.job.id)  # what a finished job does: the dock makes room
+    scroll = results.panel.lanes_scroll
+    qtbot.waitUntil(lambda: scroll.verticalScrollBar().maximum() == 0, timeout=5000)
+    lanes = list(results.panel.lane_widgets.values())
+    assert len(lanes) == 3 and all(lane.isVisible() and lane.view.height() >= 36 for lane in lanes)

@@ -126,7 +126,7 @@ class ResultsFeature(QObject):
             [TakeSource(job.id, t.idx, t.path, label, t.rating) for t in takes if t.path.exists()]
         )
         prompt = job.params.get("prompt") or job.params.get("voice_id") or ""
-        self.panel.set_title(f"<b>{job.operation.replace('_', ' ').capitalize()}</b> · {prompt} · made by {label}")
+        self.panel.set_title(f"{job.operation.replace('_', ' ').capitalize()} · {prompt} · made by {label}")
         self.dock.raise_()
         self._make_room()
         return True

@@ -50,7 +50,7 @@ class LaneWidget(QFrame):
         self.setObjectName("takeLane")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setContentsMargins(6, 3, 6, 3)
         layout.setSpacing(2)
         header = QHBoxLayout()
         self.badge = QLabel()
@@ -76,7 +76,7 @@ class LaneWidget(QFrame):
                 self.rating_buttons[rating] = button
         layout.addLayout(header)
         self.view = WaveformView(timeline)
-        self.view.setMinimumHeight(56)
+        self.view.setMinimumHeight(36)  # three lanes fit a 1280×800 window; more height goes to them
         self.view.set_pyramid(lane.peaks)
         self.view.set_region(region, editable=False)
         # Clicking a lane's waveform both seeks (the panel wires that) and picks what is heard.

@@ -19,6 +19,7 @@ from desktop_app.services.comparison import Comparison
 from desktop_app.services.region import Region
 from desktop_app.ui.results.lane_widget import LaneWidget
 from desktop_app.ui.waveform.timeline import TimelineView
+from desktop_app.ui.widgets import ElidedLabel
 
 
 class ResultsPanel(QWidget):
@@ -37,13 +38,13 @@ class ResultsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(6)
-        self.title = QLabel("No takes yet. When a job finishes, its takes appear here next to the original.")
+        # The title shares its row with the listening options: at 800 px of height every row counts.
+        self.title = ElidedLabel("No takes yet. When a job finishes, its takes appear here next to the original.")
         self.title.setObjectName("resultsTitle")
-        self.title.setWordWrap(True)
-        layout.addWidget(self.title)
         layout.addLayout(self._listening_row())
         self.lanes_box = QVBoxLayout()
-        self.lanes_box.setSpacing(4)
+        self.lanes_box.setSpacing(2)
+        self.lanes_box.setContentsMargins(0, 0, 0, 0)
         holder = QWidget()
         holder.setLayout(self.lanes_box)
         scroll = QScrollArea()
@@ -51,6 +52,7 @@ class ResultsPanel(QWidget):
         scroll.setWidget(holder)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         layout.addWidget(scroll, 1)
+        self.lanes_scroll = scroll
         layout.addLayout(self._keep_row())
         self.lane_widgets: dict[str, LaneWidget] = {}
         comparison.lanes_changed.connect(self.rebuild)
@@ -75,14 +77,11 @@ class ResultsPanel(QWidget):
         for widget in (self.loop_box, self.pre_roll, self.post_roll):
             signal = widget.toggled if isinstance(widget, QCheckBox) else widget.valueChanged
             signal.connect(lambda *_: self.loop_context_changed.emit())
-        hint = QLabel("Keys 0–9 switch what you hear")
-        hint.setObjectName("hintLabel")
+        row.addWidget(self.title, 1)
         for widget in (self.match_box, self.blind_box, self.loop_box, QLabel("pre"), self.pre_roll):
             row.addWidget(widget)
         row.addWidget(QLabel("post"))
         row.addWidget(self.post_roll)
-        row.addStretch(1)
-        row.addWidget(hint)
         return row
 
     def _keep_row(self) -> QHBoxLayout:
@@ -102,6 +101,9 @@ class ResultsPanel(QWidget):
         for button in (self.preview_button, self.splice_button, self.whole_button, self.revert_button):
             row.addWidget(button)
         row.addStretch(1)
+        hint = QLabel("Keys 0–9 switch what you hear")
+        hint.setObjectName("hintLabel")
+        row.addWidget(hint)
         row.addWidget(self.export_button)
         self.preview_button.clicked.connect(lambda: self.preview_requested.emit(self.comparison.selected))
         self.splice_button.clicked.connect(lambda: self.splice_requested.emit(self.comparison.selected))

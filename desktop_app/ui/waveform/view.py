@@ -56,7 +56,7 @@ class WaveformView(QWidget):
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumHeight(120)
+        self.setMinimumHeight(80)  # two channels of 40 px: room left for the take lanes on a laptop screen
         timeline.changed.connect(self.update)
 
     def sizeHint(self) -> QSize:
