@@ -21,7 +21,6 @@ import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PySide6.QtCore import Qt
 
 from desktop_app.api.engines import EngineKind, EngineSpec, parse_engine
 from desktop_app.api.errors import InsecureEngineError
@@ -35,6 +34,7 @@ from desktop_app.jobs.store import JobStore
 from tests.reliability.conftest import fingerprint
 from tests.support.audio_files import tone, write
 from tests.ui_jobs.conftest import FAST
+from tests.ui_jobs.sending import send_and_wait
 
 KEY = "sk-retake-CANARY-5f0c9e27d1b84a6a93e0"
 CUSTOM = "https://engine.example"  # a custom engine over https, answered by the local engine behind a proxy
@@ -186,12 +186,8 @@ def test_a_gui_job_with_a_known_key_leaves_it_nowhere(secure_window, qtbot, song
     panel.set_operation(Operation.REMIX)
     panel.refresh_engine()
     panel.forms[Operation.REMIX].fields["prompt"].set_value("warmer, with tape hiss")
-    assert panel.submit_button.isEnabled(), panel.problem_label.text()
-    with qtbot.waitSignal(service.job_added, timeout=5000) as added:
-        qtbot.mouseClick(panel.submit_button, Qt.MouseButton.LeftButton)
-    job_id = added.args[0]
-    qtbot.waitUntil(lambda: service.get(job_id).state.finished and not service.is_active(job_id), timeout=120000)
-    job = service.get(job_id)
+    job = send_and_wait(win, qtbot)
+    job_id = job.id
     assert job.state is JobState.DONE, job.error_message
     assert job.engine == CUSTOM and KEY in win.proxy.authorizations  # the key really went to the engine
     assert fingerprint(song) == before

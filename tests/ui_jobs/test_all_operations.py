@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
 
 from desktop_app.api.models import Operation
 from desktop_app.jobs.states import JobState
+from tests.ui_jobs.sending import send_and_wait
 
 FILL = {
     Operation.REMIX: {"prompt": "lo-fi with vinyl crackle"},
@@ -29,12 +29,8 @@ def test_operation_runs_from_the_form(jobs_window, qtbot, operation) -> None:
         qtbot.waitUntil(lambda: picker.list.count() > 0, timeout=15000)
         picker.list.setCurrentRow(0)
         form.fields["pitch"].set_value(-3)
-    assert panel.submit_button.isEnabled(), panel.problem_label.text()
-    with qtbot.waitSignal(service.job_added, timeout=5000) as added:
-        qtbot.mouseClick(panel.submit_button, Qt.MouseButton.LeftButton)
-    job_id = added.args[0]
-    qtbot.waitUntil(lambda: service.get(job_id).state.finished and not service.is_active(job_id), timeout=120000)
-    job = service.get(job_id)
+    job = send_and_wait(jobs_window, qtbot)
+    job_id = job.id
     assert job.state is JobState.DONE, job.error_message
     takes = service.store.takes(job_id)
     assert len(takes) == (1 if operation is Operation.COVER else 2)

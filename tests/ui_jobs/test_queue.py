@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-
 from desktop_app.api.models import Operation
 from desktop_app.jobs.states import JobState
 from desktop_app.services.jobs_model import COLUMNS
+from tests.ui_jobs.sending import send_from_panel
 
 
 def _send_inpaint(win, qtbot) -> str:
@@ -14,10 +13,7 @@ def _send_inpaint(win, qtbot) -> str:
     panel.set_operation(Operation.INPAINT)
     win.document.region.set_range(8.5, 12.5)
     panel.forms[Operation.INPAINT].fields["prompt"].set_value("same groove, new fill")
-    assert panel.submit_button.isEnabled()
-    with qtbot.waitSignal(win.jobs.service.job_added, timeout=5000) as added:
-        qtbot.mouseClick(panel.submit_button, Qt.MouseButton.LeftButton)
-    return added.args[0]
+    return send_from_panel(win, qtbot)
 
 
 def test_inpaint_runs_to_takes_and_the_queue_shows_it(jobs_window, qtbot) -> None:
