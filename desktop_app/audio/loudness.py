@@ -15,6 +15,7 @@ from scipy import signal
 
 SILENCE_LUFS = -70.0  # BS.1770's absolute gate; anything quieter is silence for our purposes
 MAX_MATCH_GAIN_DB = 24.0  # never boost a near-silent take into a blast
+TRUE_PEAK_CEILING_DBTP = -1.0  # matched playback never pushes a take's true peak above this
 _MIN_BLOCK_S = 0.4  # BS.1770 gating blocks are 400 ms
 
 
@@ -56,6 +57,22 @@ def match_gain_db(reference_lufs: float, lufs: float) -> float:
     if reference_lufs <= SILENCE_LUFS or lufs <= SILENCE_LUFS:
         return 0.0
     return max(-MAX_MATCH_GAIN_DB, min(MAX_MATCH_GAIN_DB, reference_lufs - lufs))
+
+
+@dataclass(frozen=True)
+class MatchedGain:
+    db: float  # gain to apply to the take
+    limited: bool  # True when the headroom, not the loudness difference, decided the gain
+
+
+def match_gain(
+    reference_lufs: float, lufs: float, true_peak_dbtp: float, ceiling_dbtp: float = TRUE_PEAK_CEILING_DBTP
+) -> MatchedGain:
+    """The loudness-matching gain, capped so the take's true peak stays at or below ``ceiling_dbtp``."""
+    wanted = match_gain_db(reference_lufs, lufs)
+    if math.isfinite(true_peak_dbtp) and true_peak_dbtp + wanted > ceiling_dbtp:
+        return MatchedGain(ceiling_dbtp - true_peak_dbtp, True)
+    return MatchedGain(wanted, False)
 
 
 def db_to_gain(db: float) -> float:
