@@ -1,0 +1,398 @@
+"""Seam meter (no Qt): how audible is each join between the original and a take, or two takes?
+
+A seam is a frame where the output switches from one source (``before``) to another (``after``);
+every source is aligned to the original's frames. Four figures describe the join, each measured
+against what the original itself does at that point, so a chorus that starts on the seam is not
+mistaken for a bad join:
+
+- level step: K-weighted loudness (audio/loudness.py) of 1.5 s after the seam minus 1.5 s before,
+  minus the original's own step there (dB);
+- spectral jump: the spectral-shape distance across the seam divided by the original's own
+  frame-to-frame change around it (1 = as much change as the song makes by itself);
+- timing slip: where the incoming side's onsets fall against the original's, minus the same for
+  the outgoing side (ms, positive = late);
+- vocal change: the vocal band's share of the energy (300 Hz–3.4 kHz) after minus before, each
+  relative to the original (dB; vocals that vanish inside a region give a drop at its start).
+
+Each figure's "badness" is its size over the size that is clearly audible; the worst one gives
+the verdict and the reason in words. Takes rank by their worst seam.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from desktop_app.audio.loudness import SILENCE_LUFS, integrated_lufs
+from desktop_app.audio.tempo import estimate_tempo
+
+LEVEL_WINDOW_S = 1.5  # each side; a short-term window suited to one seam (≤ 3 s together)
+TIMING_WINDOW_S = 2.0
+VOCAL_SPAN_S = 20.0  # vocal presence is measured over at most this much of each side
+CONTEXT_S = 3.0  # the original's own spectral change is sampled this far around the seam
+DEFAULT_BEAT_S = 0.5  # when the song has no beat we can find (120 BPM)
+VOCAL_BAND_HZ = (300.0, 3400.0)
+_SPECTRAL_BANDS = 24
+_SHAPE_FLOOR_DB = -60.0  # bands quieter than this below the spectrum's total do not count
+_MIN_SPECTRAL_REF_DB = 1.0  # a steady tone changes by ~0 dB: never divide by less than this
+
+# The size of each figure that is clearly audible at a seam ("poor"); half of it is "audible".
+POOR_LEVEL_DB = 3.0
+POOR_TIMING_MS = 20.0  # flams become obvious between 20 and 30 ms
+POOR_SPECTRAL_EXCESS = 1.0  # a jump of 2x the song's own change
+POOR_VOCAL_DB = 6.0
+
+CLEAN, AUDIBLE, POOR = "clean", "audible", "poor"
+
+
+@dataclass(frozen=True)
+class Seam:
+    """Where ``before`` hands over to ``after`` at frame ``at``; each side plays within its bounds."""
+
+    at: int
+    before: np.ndarray = field(repr=False)
+    after: np.ndarray = field(repr=False)
+    before_lo: int  # first frame of the outgoing side's segment
+    after_hi: int  # end (exclusive) of the incoming side's segment
+    label: str = ""  # "start", "end" or "" (then the time is used in words)
+    movable: tuple[int, int] | None = None  # frames the seam may move within (None: ±1 beat, in bounds)
+
+
+@dataclass(frozen=True)
+class SeamReport:
+    at_s: float
+    label: str
+    level_step_db: float
+    spectral_jump: float
+    timing_ms: float | None  # None when neither side has onsets to compare
+    vocal_change_db: float
+    badness: float
+    verdict: str
+    reason: str
+    proposed_at_s: float | None = None  # for a poor seam: where take and original agree best
+    proposed_verdict: str | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "at": round(self.at_s, 4),
+            "edge": self.label or None,
+            "level_step_db": round(self.level_step_db, 2),
+            "spectral_jump": round(self.spectral_jump, 2),
+            "timing_ms": None if self.timing_ms is None else round(self.timing_ms, 1),
+            "vocal_change_db": round(self.vocal_change_db, 2),
+            "badness": round(self.badness, 3),
+            "verdict": self.verdict,
+            "reason": self.reason,
+            "proposed_at": None if self.proposed_at_s is None else round(self.proposed_at_s, 4),
+            "proposed_verdict": self.proposed_verdict,
+        }
+
+
+@dataclass(frozen=True)
+class TakeReport:
+    name: str
+    seams: list[SeamReport]
+
+    @property
+    def worst(self) -> float:
+        return max((s.badness for s in self.seams), default=0.0)
+
+    @property
+    def score(self) -> float:
+        """100 for inaudible joins, 33 when the worst seam is just poor, lower beyond."""
+        return round(100.0 / (1.0 + 2.0 * self.worst), 1)
+
+    @property
+    def verdict(self) -> str:
+        return _verdict(self.worst)
+
+    def as_dict(self) -> dict:
+        seams = [s.as_dict() for s in self.seams]
+        return {"path": self.name, "score": self.score, "verdict": self.verdict, "seams": seams}
+
+
+class SongContext:
+    """The original and its beat length, shared by every seam measured against it."""
+
+    def __init__(self, original: np.ndarray, rate: int, beat_s: float | None = None) -> None:
+        self.original = original
+        self.rate = rate
+        self.beat_s = beat_s or DEFAULT_BEAT_S
+
+    @classmethod
+    def around(cls, original: np.ndarray, rate: int, lo: int, hi: int, margin_s: float = 10.0) -> SongContext:
+        """Estimate the beat from the song around frames [lo, hi) only: the tempo is local and this is fast."""
+        margin = int(margin_s * rate)
+        excerpt = original[max(0, lo - margin) : min(original.shape[0], hi + margin)]
+        estimate = estimate_tempo(excerpt, rate)
+        return cls(original, rate, 60.0 / estimate.bpm if estimate else None)
+
+
+def region_seams(original: np.ndarray, take: np.ndarray, start: int, end: int) -> list[Seam]:
+    """The two seams of a take spliced into ``[start, end)``; they move only inside the region."""
+    frames = original.shape[0]
+    seams = []
+    if start > 0:
+        seams.append(Seam(start, original, take, 0, end, "start", (start, end)))
+    if end < frames:
+        seams.append(Seam(end, take, original, start, frames, "end", (start, end)))
+    return seams
+
+
+def measure_seam(ctx: SongContext, seam: Seam) -> SeamReport:
+    level = _level_step(ctx, seam)
+    jump = _spectral_jump(ctx, seam)
+    timing = _timing_slip(ctx, seam)
+    vocal = _vocal_change(ctx, seam)
+    parts = {
+        "level": abs(level) / POOR_LEVEL_DB,
+        "spectral": max(0.0, jump - 1.0) / POOR_SPECTRAL_EXCESS,
+        "timing": 0.0 if timing is None else abs(timing) / POOR_TIMING_MS,
+        "vocal": abs(vocal) / POOR_VOCAL_DB,
+    }
+    badness = max(parts.values())
+    where = _where(seam, ctx.rate)
+    words = {
+        "level": f"level jumps {level:+.1f} dB {where}",
+        "spectral": f"the sound changes {jump:.1f}x more than the song does {where}",
+        "timing": f"timing slips {abs(timing or 0):.0f} ms {'late' if (timing or 0) > 0 else 'early'} {where}",
+        "vocal": f"vocal band {'drops' if vocal < 0 else 'rises'} {abs(vocal):.1f} dB {where}",
+    }
+    flagged = sorted((name for name in parts if parts[name] >= 0.5), key=lambda n: -parts[n])
+    reason = "; ".join(words[name] for name in flagged) if flagged else f"clean join {where}"
+    timing = None if timing is None else float(timing)
+    figures = (float(level), float(jump), timing, float(vocal), float(badness))
+    return SeamReport(seam.at / ctx.rate, seam.label, *figures, _verdict(badness), reason)
+
+
+def measure_take(
+    ctx: SongContext, take: np.ndarray, start: int, end: int, name: str, propose: bool = True
+) -> TakeReport:
+    """Every seam of ``take`` (aligned) spliced into ``[start, end)``, with moves proposed for poor ones."""
+    reports = []
+    for seam in region_seams(ctx.original, take, start, end):
+        report = measure_seam(ctx, seam)
+        if propose and report.verdict == POOR:
+            report = with_proposal(ctx, seam, report)
+        reports.append(report)
+    return TakeReport(name, reports)
+
+
+def rank(takes: list[TakeReport]) -> list[TakeReport]:
+    """Best first: by worst seam, then by the sum of all seams' badness."""
+    return sorted(takes, key=lambda t: (t.worst, sum(s.badness for s in t.seams)))
+
+
+def propose_move(ctx: SongContext, seam: Seam) -> int:
+    """The frame within ±1 beat of the seam (and its movable range) where both sides agree best.
+
+    Agreement is the level and spectral-shape distance of the two sides in a ~90 ms window
+    centred on each candidate; ties go to the candidate nearest the current seam.
+    """
+    beat = int(ctx.beat_s * ctx.rate)
+    lo_bound, hi_bound = seam.movable or (seam.before_lo, seam.after_hi)
+    size = _fft_size(ctx.rate)
+    lo = max(seam.at - beat, lo_bound + size // 2, size // 2)
+    hi = min(seam.at + beat, hi_bound - size // 2, ctx.original.shape[0] - size // 2)
+    if hi <= lo:
+        return seam.at
+    hop = max(1, size // 16)
+    centres = np.arange(lo, hi + 1, hop)
+    first, last = centres[0] - size // 2, centres[-1] + size // 2
+    a = _band_db(_mono(seam.before[first:last]), ctx.rate, size, hop)
+    b = _band_db(_mono(seam.after[first:last]), ctx.rate, size, hop)
+    count = min(len(centres), a.shape[0], b.shape[0])
+    level_gap = np.abs(_total_db(a[:count]) - _total_db(b[:count]))
+    shape_gap = _shape_distance(a[:count], b[:count])
+    cost = level_gap + shape_gap + 1e-3 * np.abs(centres[:count] - seam.at) / max(1, beat)
+    return int(centres[int(np.argmin(cost))])
+
+
+def with_proposal(ctx: SongContext, seam: Seam, report: SeamReport) -> SeamReport:
+    """``report`` plus the proposed seam position and the verdict the seam would get there."""
+    moved = propose_move(ctx, seam)
+    if moved == seam.at:
+        return report
+    again = measure_seam(ctx, replace(seam, at=moved))
+    return replace(report, proposed_at_s=moved / ctx.rate, proposed_verdict=again.verdict)
+
+
+def _verdict(badness: float) -> str:
+    return CLEAN if badness < 0.5 else AUDIBLE if badness < 1.0 else POOR
+
+
+def _where(seam: Seam, rate: int) -> str:
+    return f"at the {seam.label}" if seam.label else f"at {seam.at / rate:.2f} s"
+
+
+def _mono(samples: np.ndarray) -> np.ndarray:
+    return samples.mean(axis=1, dtype=np.float64) if samples.ndim == 2 else samples.astype(np.float64)
+
+
+def _sides(seam: Seam, rate: int, seconds: float) -> tuple[int, int]:
+    width = int(seconds * rate)
+    return max(seam.before_lo, seam.at - width), min(seam.after_hi, seam.at + width)
+
+
+def _level_step(ctx: SongContext, seam: Seam) -> float:
+    lo, hi = _sides(seam, ctx.rate, LEVEL_WINDOW_S)
+    if lo >= seam.at or hi <= seam.at:
+        return 0.0
+    rate, original = ctx.rate, ctx.original
+
+    def lufs(x: np.ndarray, a: int, b: int) -> float:
+        return integrated_lufs(x[a:b], rate)
+
+    heard = lufs(seam.after, seam.at, hi) - lufs(seam.before, lo, seam.at)
+    own = lufs(original, seam.at, hi) - lufs(original, lo, seam.at)
+    # Silence against silence is no step; silence on one side only is measured down to the gate.
+    return float(np.clip(heard - own, -(0.0 - SILENCE_LUFS), 0.0 - SILENCE_LUFS))
+
+
+def _fft_size(rate: int) -> int:
+    return 1 << max(8, round(math.log2(rate * 0.093)))  # ~93 ms: 4096 frames at 44.1 kHz
+
+
+_EDGE_CACHE: dict[tuple[int, int], np.ndarray] = {}
+
+
+def _band_matrix(rate: int, size: int) -> np.ndarray:
+    """Log-spaced bands 50 Hz–16 kHz as a (bins, bands) summing matrix."""
+    key = (rate, size)
+    if key not in _EDGE_CACHE:
+        freqs = np.fft.rfftfreq(size, 1.0 / rate)
+        edges = np.geomspace(50.0, min(16000.0, rate / 2), _SPECTRAL_BANDS + 1)
+        index = np.digitize(freqs, edges) - 1
+        matrix = np.zeros((freqs.size, _SPECTRAL_BANDS))
+        inside = (index >= 0) & (index < _SPECTRAL_BANDS)
+        matrix[np.flatnonzero(inside), index[inside]] = 1.0
+        _EDGE_CACHE[key] = matrix
+    return _EDGE_CACHE[key]
+
+
+def _band_db(mono: np.ndarray, rate: int, size: int, hop: int) -> np.ndarray:
+    """Band energies in dB of each ``size`` frame every ``hop`` samples: (frames, bands)."""
+    if mono.size < size:
+        mono = np.concatenate([mono, np.zeros(size - mono.size)])
+    frames = sliding_window_view(mono, size)[::hop]
+    power = np.abs(np.fft.rfft(frames * np.hanning(size), axis=1)) ** 2
+    return 10 * np.log10(power @ _band_matrix(rate, size) + 1e-12)
+
+
+def _total_db(bands_db: np.ndarray) -> np.ndarray:
+    return 10 * np.log10(np.sum(10 ** (bands_db / 10), axis=-1) + 1e-12)
+
+
+def _shape_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """RMS dB difference of two spectra's shapes (each relative to its own total): level-free."""
+    sa = np.maximum(a - _total_db(a)[..., None], _SHAPE_FLOOR_DB)
+    sb = np.maximum(b - _total_db(b)[..., None], _SHAPE_FLOOR_DB)
+    return np.sqrt(np.mean((sa - sb) ** 2, axis=-1))
+
+
+def _spectral_jump(ctx: SongContext, seam: Seam) -> float:
+    rate, size = ctx.rate, _fft_size(ctx.rate)
+    if seam.at - size < 0 or seam.at + size > ctx.original.shape[0]:
+        return 1.0
+    before = _band_db(_mono(seam.before[seam.at - size : seam.at]), rate, size, size)
+    after = _band_db(_mono(seam.after[seam.at : seam.at + size]), rate, size, size)
+    across = float(_shape_distance(before, after)[0])
+    # The original's own change between neighbouring windows, every half window within ±3 s.
+    span = int(CONTEXT_S * rate)
+    lo, hi = max(0, seam.at - span), min(ctx.original.shape[0], seam.at + span)
+    bands = _band_db(_mono(ctx.original[lo:hi]), rate, size, size // 2)
+    own = _shape_distance(bands[:-2], bands[2:])  # frames 2 apart do not overlap
+    at_seam = _shape_distance(
+        _band_db(_mono(ctx.original[seam.at - size : seam.at]), rate, size, size),
+        _band_db(_mono(ctx.original[seam.at : seam.at + size]), rate, size, size),
+    )[0]
+    typical = max(float(at_seam), float(np.median(own)) if own.size else 0.0, _MIN_SPECTRAL_REF_DB)
+    return across / typical
+
+
+def _onset_envelope(mono: np.ndarray, rate: int) -> tuple[np.ndarray, float]:
+    """Log spectral flux at ~3 ms resolution on an ~11 kHz mix; returns (envelope, frames per second)."""
+    factor = max(1, rate // 11025)
+    usable = (mono.size // factor) * factor
+    small = mono[:usable].reshape(-1, factor).mean(axis=1)
+    size, hop = 256, 32
+    if small.size < size * 2:
+        return np.zeros(0), rate / factor / hop
+    frames = sliding_window_view(small, size)[::hop]
+    spectrum = np.log1p(100.0 * np.abs(np.fft.rfft(frames * np.hanning(size), axis=1)))
+    flux = np.maximum(np.diff(spectrum, axis=0, prepend=spectrum[:1]), 0.0).sum(axis=1)
+    return flux, rate / factor / hop
+
+
+def _lag_ms(ctx: SongContext, source: np.ndarray, lo: int, hi: int) -> float | None:
+    """How late ``source``'s onsets in [lo, hi) fall against the original's (ms); None without onsets."""
+    if source is ctx.original:
+        return 0.0
+    rate = ctx.rate
+    max_lag_s = min(0.1, 0.3 * ctx.beat_s)
+    pad = int(max_lag_s * rate) + 512
+    if hi - lo < rate // 4:
+        return None
+    env, fps = _onset_envelope(_mono(source[lo:hi]), rate)
+    ref_lo, ref_hi = max(0, lo - pad), min(ctx.original.shape[0], hi + pad)
+    ref, _ = _onset_envelope(_mono(ctx.original[ref_lo:ref_hi]), rate)
+    if env.size < 8 or ref.size < env.size:
+        return None
+    env = env - env.mean()
+    if float(np.dot(env, env)) < 1e-9:
+        return None
+    shift = (lo - ref_lo) * fps / rate  # envelope frames between the two starts
+    max_lag = int(max_lag_s * fps)
+    base = round(shift)
+    lags = np.arange(-max_lag, max_lag + 1)
+    scores = np.full(lags.size, -np.inf)
+    for i, lag in enumerate(lags):  # source[n] ≈ original[n - lag]
+        j = base - lag
+        if j >= 0 and j + env.size <= ref.size:
+            window = ref[j : j + env.size]
+            scores[i] = float(np.dot(env, window - window.mean()))
+    best = int(np.argmax(scores))
+    if not np.isfinite(scores[best]) or scores[best] <= 0:
+        return None
+    lag = float(lags[best]) + (shift - base)
+    if 0 < best < lags.size - 1 and np.isfinite(scores[best - 1]) and np.isfinite(scores[best + 1]):
+        a, b, c = scores[best - 1], scores[best], scores[best + 1]
+        denom = a - 2 * b + c
+        if denom < 0:
+            lag += 0.5 * (a - c) / denom
+    return 1000.0 * lag / fps
+
+
+def _timing_slip(ctx: SongContext, seam: Seam) -> float | None:
+    lo, hi = _sides(seam, ctx.rate, TIMING_WINDOW_S)
+    before = _lag_ms(ctx, seam.before, lo, seam.at)
+    after = _lag_ms(ctx, seam.after, seam.at, hi)
+    if before is None and after is None:
+        return None
+    return (after or 0.0) - (before or 0.0)
+
+
+def _presence_db(mono: np.ndarray, rate: int) -> float:
+    size = _fft_size(rate)
+    if mono.size < size:
+        return 0.0
+    frames = sliding_window_view(mono, size)[::size]
+    power = (np.abs(np.fft.rfft(frames * np.hanning(size), axis=1)) ** 2).sum(axis=0)
+    freqs = np.fft.rfftfreq(size, 1.0 / rate)
+    band = power[(freqs >= VOCAL_BAND_HZ[0]) & (freqs < VOCAL_BAND_HZ[1])].sum()
+    return float(10 * np.log10((band + 1e-12) / (power.sum() + 1e-12)))
+
+
+def _vocal_change(ctx: SongContext, seam: Seam) -> float:
+    """Vocal-band share after the seam minus before, each side relative to the original there."""
+    lo, hi = _sides(seam, ctx.rate, VOCAL_SPAN_S)
+
+    def relative(source: np.ndarray, a: int, b: int) -> float:
+        if source is ctx.original or b <= a:
+            return 0.0
+        return _presence_db(_mono(source[a:b]), ctx.rate) - _presence_db(_mono(ctx.original[a:b]), ctx.rate)
+
+    return relative(seam.after, seam.at, hi) - relative(seam.before, lo, seam.at)
