@@ -14,9 +14,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from desktop_app.audio.align import Alignment, apply_offset, estimate_offset
+from desktop_app.audio.compare import conform
 from desktop_app.audio.crossfade import crossfade
 from desktop_app.audio.seams import Seam
 from desktop_app.audio.splice import DEFAULT_CROSSFADE_S
+
+MAX_LENGTH_GAP_S = 1.0  # re-encoding pads or trims a take by well under this; more is another edit
 
 
 class CompError(ValueError):
@@ -32,6 +36,26 @@ class Segment:
     end: int
     name: str = "take"
     rate: int | None = None  # the take's sample rate when known; must be the song's
+
+
+def align_take(
+    original: np.ndarray, rate: int, take: np.ndarray, take_rate: int, start: int, end: int, name: str
+) -> tuple[np.ndarray, Alignment]:
+    """``take`` on the original's frames: same rate and channels, shifted by the lag found around ``[start, end)``.
+
+    A take whose length differs from the song's by more than a second is refused: it is not a take
+    of this song (or of this edit of it), and lining it up would be a guess.
+    """
+    conformed = conform(take, take_rate, rate, original.shape[1])
+    if abs(conformed.shape[0] - original.shape[0]) > MAX_LENGTH_GAP_S * rate:
+        raise CompError(
+            f"“{name}” is {_seconds(conformed.shape[0], rate)} s long but the song is "
+            f"{_seconds(original.shape[0], rate)} s; a take must be of the whole song."
+        )
+    alignment = estimate_offset(original, conformed, start, end, rate)
+    if alignment.confidence < 0.5:  # not the same audio around the range: do not shift on a guess
+        alignment = Alignment(0, alignment.confidence)
+    return apply_offset(conformed, alignment.offset, original.shape[0]), alignment
 
 
 def validate(original: np.ndarray, rate: int, segments: list[Segment]) -> list[Segment]:

@@ -212,11 +212,13 @@ def propose_move(ctx: SongContext, seam: Seam) -> int:
 
 
 def with_proposal(ctx: SongContext, seam: Seam, report: SeamReport) -> SeamReport:
-    """``report`` plus the proposed seam position and the verdict the seam would get there."""
+    """``report`` plus where the seam should move and its verdict there, when moving it helps."""
     moved = propose_move(ctx, seam)
     if moved == seam.at:
         return report
     again = measure_seam(ctx, replace(seam, at=moved))
+    if again.badness >= 0.8 * report.badness:  # moving does not help (a take louder or late throughout)
+        return report
     return replace(report, proposed_at_s=moved / ctx.rate, proposed_verdict=again.verdict)
 
 
