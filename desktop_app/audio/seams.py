@@ -31,6 +31,7 @@ from desktop_app.audio.tempo import estimate_tempo
 
 LEVEL_WINDOW_S = 1.5  # each side; a short-term window suited to one seam (≤ 3 s together)
 TIMING_WINDOW_S = 2.0
+SPECTRAL_BEATS = 2  # each side of the spectral comparison: half a bar holds the whole drum pattern
 VOCAL_SPAN_S = 20.0  # vocal presence is measured over at most this much of each side
 CONTEXT_S = 3.0  # the original's own spectral change is sampled this far around the seam
 DEFAULT_BEAT_S = 0.5  # when the song has no beat we can find (120 BPM)
@@ -295,24 +296,51 @@ def _shape_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.sqrt(np.mean((sa - sb) ** 2, axis=-1))
 
 
+def _window_power(mono: np.ndarray, rate: int, size: int) -> np.ndarray:
+    """Band powers (linear) of ``size`` frames every ``size // 2`` samples: (frames, bands)."""
+    return 10 ** (_band_db(mono, rate, size, size // 2) / 10)
+
+
 def _spectral_jump(ctx: SongContext, seam: Seam) -> float:
-    rate, size = ctx.rate, _fft_size(ctx.rate)
-    if seam.at - size < 0 or seam.at + size > ctx.original.shape[0]:
+    """Spectral-shape distance between two beats before and two after, over the original's own.
+
+    Averaging two beats on each side keeps the drums of a beat on both sides, so the song's
+    own change is small except where the music really changes; a take of another timbre stands out.
+    """
+    rate, size = ctx.rate, _fft_size(ctx.rate) // 2
+    hop = size // 2
+    width = min(int(SPECTRAL_BEATS * ctx.beat_s * rate), seam.at - seam.before_lo, seam.after_hi - seam.at)
+    width = min(width, seam.at, ctx.original.shape[0] - seam.at)
+    if width < 2 * size:
         return 1.0
-    before = _band_db(_mono(seam.before[seam.at - size : seam.at]), rate, size, size)
-    after = _band_db(_mono(seam.after[seam.at : seam.at + size]), rate, size, size)
-    across = float(_shape_distance(before, after)[0])
-    # The original's own change between neighbouring windows, every half window within ±3 s.
+    per_side = (width - size) // hop + 1  # frames wholly inside one side
+    length = (per_side - 1) * hop + size
+    before = _window_power(_mono(seam.before[seam.at - length : seam.at]), rate, size).mean(axis=0)
+    after = _window_power(_mono(seam.after[seam.at : seam.at + length]), rate, size).mean(axis=0)
+    across = float(_shape_distance(_db(before), _db(after)))
+    # The same distance for the original at every half window within ±3 s of the seam.
     span = int(CONTEXT_S * rate)
-    lo, hi = max(0, seam.at - span), min(ctx.original.shape[0], seam.at + span)
-    bands = _band_db(_mono(ctx.original[lo:hi]), rate, size, size // 2)
-    own = _shape_distance(bands[:-2], bands[2:])  # frames 2 apart do not overlap
-    at_seam = _shape_distance(
-        _band_db(_mono(ctx.original[seam.at - size : seam.at]), rate, size, size),
-        _band_db(_mono(ctx.original[seam.at : seam.at + size]), rate, size, size),
-    )[0]
-    typical = max(float(at_seam), float(np.median(own)) if own.size else 0.0, _MIN_SPECTRAL_REF_DB)
-    return across / typical
+    lo, hi = max(0, seam.at - span - width), min(ctx.original.shape[0], seam.at + span + width)
+    lo = seam.at - ((seam.at - lo) // hop) * hop  # keep a frame boundary on the seam
+    power = _window_power(_mono(ctx.original[lo:hi]), rate, size)
+    sums = np.concatenate([np.zeros((1, power.shape[1])), np.cumsum(power, axis=0)])
+    positions = np.arange(per_side + 1, power.shape[0] - per_side + 1)  # boundary before frame i
+    if positions.size == 0:
+        return 1.0
+    first_before = positions - 1 - (per_side - 1) - (size // hop - 1)
+    valid = first_before >= 0
+    positions, first_before = positions[valid], first_before[valid]
+    before_avg = (sums[first_before + per_side] - sums[first_before]) / per_side
+    after_avg = (sums[positions + per_side] - sums[positions]) / per_side
+    own = _shape_distance(_db(before_avg), _db(after_avg))
+    seam_index = (seam.at - lo) // hop
+    at_seam = own[positions == seam_index]
+    typical = max(float(np.median(own)) if own.size else 0.0, float(at_seam[0]) if at_seam.size else 0.0)
+    return across / max(typical, _MIN_SPECTRAL_REF_DB)
+
+
+def _db(power: np.ndarray) -> np.ndarray:
+    return 10 * np.log10(power + 1e-12)
 
 
 def _onset_envelope(mono: np.ndarray, rate: int) -> tuple[np.ndarray, float]:
