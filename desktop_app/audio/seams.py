@@ -33,6 +33,9 @@ LEVEL_WINDOW_S = 1.5  # each side; a short-term window suited to one seam (≤ 3
 TIMING_WINDOW_S = 2.0
 SPECTRAL_BEATS = 2  # each side of the spectral comparison: half a bar holds the whole drum pattern
 VOCAL_SPAN_S = 20.0  # vocal presence is measured over at most this much of each side
+ONSET_DEADBAND_DB = 1.0
+MIN_ONSET_DB = 20.0  # a flux peak under this (dB summed over bins) is no onset
+MIN_ONSET_CORRELATION = 0.4  # onset envelopes less alike than this share no rhythm to compare
 CONTEXT_S = 3.0  # the original's own spectral change is sampled this far around the seam
 DEFAULT_BEAT_S = 0.5  # when the song has no beat we can find (120 BPM)
 VOCAL_BAND_HZ = (300.0, 3400.0)
@@ -343,18 +346,23 @@ def _db(power: np.ndarray) -> np.ndarray:
     return 10 * np.log10(power + 1e-12)
 
 
-def _onset_envelope(mono: np.ndarray, rate: int) -> tuple[np.ndarray, float]:
-    """Log spectral flux at ~3 ms resolution on an ~11 kHz mix; returns (envelope, frames per second)."""
+def _onset_envelope(mono: np.ndarray, rate: int) -> tuple[np.ndarray, int]:
+    """Spectral flux in dB at ~3 ms resolution on an ~11 kHz mix; returns (envelope, samples per value).
+
+    Levels are floored 60 dB under the excerpt's loudest bin and rises under 1 dB are ignored, so a
+    steady tone (whose weak bins flicker from frame to frame) has no onsets at all.
+    """
     factor = max(1, rate // 11025)
+    size, hop = 256, 32
     usable = (mono.size // factor) * factor
     small = mono[:usable].reshape(-1, factor).mean(axis=1)
-    size, hop = 256, 32
     if small.size < size * 2:
-        return np.zeros(0), rate / factor / hop
+        return np.zeros(0), factor * hop
     frames = sliding_window_view(small, size)[::hop]
-    spectrum = np.log1p(100.0 * np.abs(np.fft.rfft(frames * np.hanning(size), axis=1)))
-    flux = np.maximum(np.diff(spectrum, axis=0, prepend=spectrum[:1]), 0.0).sum(axis=1)
-    return flux, rate / factor / hop
+    level = 20 * np.log10(np.abs(np.fft.rfft(frames * np.hanning(size), axis=1)) + 1e-9)
+    level = np.maximum(level, level.max() - 60.0)
+    rise = np.diff(level, axis=0, prepend=level[:1]) - ONSET_DEADBAND_DB
+    return np.maximum(rise, 0.0).sum(axis=1), factor * hop
 
 
 def _lag_ms(ctx: SongContext, source: np.ndarray, lo: int, hi: int) -> float | None:
@@ -362,47 +370,45 @@ def _lag_ms(ctx: SongContext, source: np.ndarray, lo: int, hi: int) -> float | N
     if source is ctx.original:
         return 0.0
     rate = ctx.rate
-    max_lag_s = min(0.1, 0.3 * ctx.beat_s)
-    pad = int(max_lag_s * rate) + 512
     if hi - lo < rate // 4:
         return None
-    env, fps = _onset_envelope(_mono(source[lo:hi]), rate)
-    ref_lo, ref_hi = max(0, lo - pad), min(ctx.original.shape[0], hi + pad)
+    max_lag_s = min(0.1, 0.3 * ctx.beat_s)
+    env, step = _onset_envelope(_mono(source[lo:hi]), rate)
+    # The original's excerpt starts a whole number of envelope steps earlier, so frames line up.
+    pad = min(lo // step, int(max_lag_s * rate) // step + 2)
+    ref_lo, ref_hi = lo - pad * step, min(ctx.original.shape[0], hi + (pad + 2) * step)
     ref, _ = _onset_envelope(_mono(ctx.original[ref_lo:ref_hi]), rate)
-    if env.size < 8 or ref.size < env.size:
+    if env.size < 8 or ref.size < env.size or env.max() < MIN_ONSET_DB or ref.max() < MIN_ONSET_DB:
         return None
     env = env - env.mean()
-    if float(np.dot(env, env)) < 1e-9:
-        return None
-    shift = (lo - ref_lo) * fps / rate  # envelope frames between the two starts
-    max_lag = int(max_lag_s * fps)
-    base = round(shift)
+    max_lag = int(max_lag_s * rate / step)
     lags = np.arange(-max_lag, max_lag + 1)
     scores = np.full(lags.size, -np.inf)
     for i, lag in enumerate(lags):  # source[n] ≈ original[n - lag]
-        j = base - lag
+        j = pad - lag
         if j >= 0 and j + env.size <= ref.size:
-            window = ref[j : j + env.size]
-            scores[i] = float(np.dot(env, window - window.mean()))
-    best = int(np.argmax(scores))
-    if not np.isfinite(scores[best]) or scores[best] <= 0:
-        return None
-    lag = float(lags[best]) + (shift - base)
+            window = ref[j : j + env.size] - ref[j : j + env.size].mean()
+            scores[i] = float(np.dot(env, window)) / (np.linalg.norm(env) * np.linalg.norm(window) + 1e-12)
+    if not np.isfinite(scores).any() or scores.max() < MIN_ONSET_CORRELATION:
+        return None  # no onsets in common (a pad, or other rhythms): no slip to speak of
+    near_best = np.flatnonzero(scores >= scores.max() - 0.02)
+    best = int(near_best[np.argmin(np.abs(lags[near_best]))])  # of equal peaks, the smallest slip
+    lag = float(lags[best])
     if 0 < best < lags.size - 1 and np.isfinite(scores[best - 1]) and np.isfinite(scores[best + 1]):
         a, b, c = scores[best - 1], scores[best], scores[best + 1]
         denom = a - 2 * b + c
         if denom < 0:
             lag += 0.5 * (a - c) / denom
-    return 1000.0 * lag / fps
+    return 1000.0 * lag * step / rate
 
 
 def _timing_slip(ctx: SongContext, seam: Seam) -> float | None:
     lo, hi = _sides(seam, ctx.rate, TIMING_WINDOW_S)
     before = _lag_ms(ctx, seam.before, lo, seam.at)
     after = _lag_ms(ctx, seam.after, seam.at, hi)
-    if before is None and after is None:
+    if before is None or after is None:
         return None
-    return (after or 0.0) - (before or 0.0)
+    return after - before
 
 
 def _presence_db(mono: np.ndarray, rate: int) -> float:
