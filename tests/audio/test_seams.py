@@ -57,7 +57,7 @@ def test_the_beat_is_found_from_the_song_around_the_region(setting) -> None:
 
 
 def test_the_songs_own_repeat_joins_cleanly(setting) -> None:
-    original, rate, start, end, ctx = setting
+    original, _rate, start, end, ctx = setting
     half = original.shape[0] // 2
     repeat = original.copy()
     repeat[start:end] = original[start - half : end - half]  # the same bars from the first half
@@ -70,7 +70,7 @@ def test_the_songs_own_repeat_joins_cleanly(setting) -> None:
 
 
 def test_a_6_db_step_is_measured_and_named(setting) -> None:
-    original, rate, start, end, ctx = setting
+    original, _rate, start, end, ctx = setting
     report = measure_take(ctx, _inside(original, original * 2.0, start, end), start, end, "loud")
     first, last = report.seams
     assert first.level_step_db == pytest.approx(6.02, abs=0.2)
@@ -114,7 +114,7 @@ def test_another_timbre_at_the_same_loudness_is_a_spectral_jump(setting) -> None
 
 
 def test_vocals_that_vanish_inside_the_region(setting, song) -> None:
-    original, rate, start, end, ctx = setting
+    original, _rate, start, end, ctx = setting
     backing = (0.6 * (song.drums + song.bass)).astype(np.float32)
     first, last = measure_take(ctx, _inside(original, backing, start, end), start, end, "no vocal").seams
     assert first.vocal_change_db < -10 and last.vocal_change_db > 10
@@ -199,7 +199,7 @@ def test_comp_boundaries_between_two_takes_are_measured(setting) -> None:
 
 
 def test_verdict_names_and_report_dicts(setting) -> None:
-    original, rate, start, end, ctx = setting
+    original, _rate, start, end, ctx = setting
     report = measure_take(ctx, _inside(original, original * 1.26, start, end), start, end, "a bit loud")
     assert report.seams[0].verdict == AUDIBLE  # +2 dB: heard by a careful listener
     data = report.as_dict()
@@ -221,7 +221,7 @@ def demo():
 
 
 def test_demo_song_repeat_ranks_above_a_step_and_a_slip(demo) -> None:
-    original, rate, start, end, repeat, ctx = demo
+    _original, rate, start, end, repeat, ctx = demo
     loud = repeat.copy()
     loud[start:end] *= 2.0
     late = _inside(repeat, shifted(repeat, int(0.030 * rate)), start, end)
