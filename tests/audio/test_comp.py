@@ -120,7 +120,7 @@ def test_a_shifted_take_is_aligned_before_it_is_comped(material) -> None:
 
 def test_a_take_of_another_length_is_refused(material) -> None:
     original, *_ = material
-    with pytest.raises(CompError, match="is 12 s long but the song is 16 s; a take must be of the whole song."):
+    with pytest.raises(CompError, match=r"is 12 s long but the song is 16 s; a take must be of the whole song\."):
         align_take(original, RATE, original[: 12 * RATE], RATE, RATE, 2 * RATE, "cut")
 
 
