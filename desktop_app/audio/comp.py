@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from desktop_app.audio.align import Alignment, apply_offset, estimate_offset
+from desktop_app.audio.align import CONTEXT_S, MAX_OFFSET_S, Alignment, apply_offset, estimate_offset
 from desktop_app.audio.compare import conform
 from desktop_app.audio.crossfade import crossfade
 from desktop_app.audio.seams import Seam
@@ -52,7 +52,11 @@ def align_take(
             f"“{name}” is {_seconds(conformed.shape[0], rate)} s long but the song is "
             f"{_seconds(original.shape[0], rate)} s; a take must be of the whole song."
         )
-    alignment = estimate_offset(original, conformed, start, end, rate)
+    # Only the context around the range is correlated: hand over just that (mixing a whole song to
+    # mono costs more than the correlation itself).
+    margin = int((CONTEXT_S + 2 * MAX_OFFSET_S) * rate)
+    lo, hi = max(0, start - margin), min(original.shape[0], end + margin)
+    alignment = estimate_offset(original[lo:hi], conformed[lo:hi], start - lo, end - lo, rate)
     if alignment.confidence < 0.5:  # not the same audio around the range: do not shift on a guess
         alignment = Alignment(0, alignment.confidence)
     return apply_offset(conformed, alignment.offset, original.shape[0]), alignment

@@ -32,7 +32,7 @@ from desktop_app.audio.tempo import estimate_tempo
 LEVEL_WINDOW_S = 1.5  # each side; a short-term window suited to one seam (≤ 3 s together)
 TIMING_WINDOW_S = 2.0
 SPECTRAL_BEATS = 2  # each side of the spectral comparison: half a bar holds the whole drum pattern
-VOCAL_SPAN_S = 20.0  # vocal presence is measured over at most this much of each side
+VOCAL_SPAN_S = 10.0  # vocal presence is measured over at most this much of each side
 ONSET_DEADBAND_DB = 1.0
 MIN_ONSET_DB = 20.0  # a flux peak under this (dB summed over bins) is no onset
 MIN_ONSET_CORRELATION = 0.4  # onset envelopes less alike than this share no rhythm to compare
@@ -125,13 +125,20 @@ class SongContext:
         self.original = original
         self.rate = rate
         self.beat_s = beat_s or DEFAULT_BEAT_S
+        self._memo: dict[tuple, object] = {}
+
+    def memo(self, key: tuple, compute):
+        """The original's figures at one place are the same for every take: compute them once."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     @classmethod
-    def around(cls, original: np.ndarray, rate: int, lo: int, hi: int, margin_s: float = 10.0) -> SongContext:
+    def around(cls, original: np.ndarray, rate: int, lo: int, hi: int, margin_s: float = 6.0) -> SongContext:
         """Estimate the beat from the song around frames [lo, hi) only: the tempo is local and this is fast."""
         margin = int(margin_s * rate)
         excerpt = original[max(0, lo - margin) : min(original.shape[0], hi + margin)]
-        estimate = estimate_tempo(excerpt, rate)
+        estimate = estimate_tempo(_mono(excerpt)[:, None], rate)  # mixed once here: cheaper than inside
         return cls(original, rate, 60.0 / estimate.bpm if estimate else None)
 
 
@@ -235,7 +242,10 @@ def _where(seam: Seam, rate: int) -> str:
 
 
 def _mono(samples: np.ndarray) -> np.ndarray:
-    return samples.mean(axis=1, dtype=np.float64) if samples.ndim == 2 else samples.astype(np.float64)
+    if samples.ndim == 1:
+        return samples
+    # A matrix-vector product is several times faster than mean(axis=1) on (frames, channels).
+    return samples @ np.full(samples.shape[1], 1.0 / samples.shape[1], dtype=samples.dtype)
 
 
 def _sides(seam: Seam, rate: int, seconds: float) -> tuple[int, int]:
@@ -253,7 +263,7 @@ def _level_step(ctx: SongContext, seam: Seam) -> float:
         return integrated_lufs(x[a:b], rate)
 
     heard = lufs(seam.after, seam.at, hi) - lufs(seam.before, lo, seam.at)
-    own = lufs(original, seam.at, hi) - lufs(original, lo, seam.at)
+    own = ctx.memo(("level", lo, seam.at, hi), lambda: lufs(original, seam.at, hi) - lufs(original, lo, seam.at))
     # Silence against silence is no step; silence on one side only is measured down to the gate.
     return float(np.clip(heard - own, -(0.0 - SILENCE_LUFS), 0.0 - SILENCE_LUFS))
 
@@ -321,25 +331,32 @@ def _spectral_jump(ctx: SongContext, seam: Seam) -> float:
     before = _window_power(_mono(seam.before[seam.at - length : seam.at]), rate, size).mean(axis=0)
     after = _window_power(_mono(seam.after[seam.at : seam.at + length]), rate, size).mean(axis=0)
     across = float(_shape_distance(_db(before), _db(after)))
+    typical = ctx.memo(("spectral", seam.at, width), lambda: _own_spectral_change(ctx, seam.at, width, size))
+    return across / max(typical, _MIN_SPECTRAL_REF_DB)
+
+
+def _own_spectral_change(ctx: SongContext, at: int, width: int, size: int) -> float:
+    """The original's typical two-beat spectral change around ``at``, or its change at ``at`` if larger."""
+    rate, hop = ctx.rate, size // 2
+    per_side = (width - size) // hop + 1
     # The same distance for the original at every half window within ±3 s of the seam.
     span = int(CONTEXT_S * rate)
-    lo, hi = max(0, seam.at - span - width), min(ctx.original.shape[0], seam.at + span + width)
-    lo = seam.at - ((seam.at - lo) // hop) * hop  # keep a frame boundary on the seam
+    lo, hi = max(0, at - span - width), min(ctx.original.shape[0], at + span + width)
+    lo = at - ((at - lo) // hop) * hop  # keep a frame boundary on the seam
     power = _window_power(_mono(ctx.original[lo:hi]), rate, size)
     sums = np.concatenate([np.zeros((1, power.shape[1])), np.cumsum(power, axis=0)])
     positions = np.arange(per_side + 1, power.shape[0] - per_side + 1)  # boundary before frame i
     if positions.size == 0:
-        return 1.0
+        return 0.0
     first_before = positions - 1 - (per_side - 1) - (size // hop - 1)
     valid = first_before >= 0
     positions, first_before = positions[valid], first_before[valid]
     before_avg = (sums[first_before + per_side] - sums[first_before]) / per_side
     after_avg = (sums[positions + per_side] - sums[positions]) / per_side
     own = _shape_distance(_db(before_avg), _db(after_avg))
-    seam_index = (seam.at - lo) // hop
+    seam_index = (at - lo) // hop
     at_seam = own[positions == seam_index]
-    typical = max(float(np.median(own)) if own.size else 0.0, float(at_seam[0]) if at_seam.size else 0.0)
-    return across / max(typical, _MIN_SPECTRAL_REF_DB)
+    return max(float(np.median(own)) if own.size else 0.0, float(at_seam[0]) if at_seam.size else 0.0)
 
 
 def _db(power: np.ndarray) -> np.ndarray:
@@ -377,7 +394,7 @@ def _lag_ms(ctx: SongContext, source: np.ndarray, lo: int, hi: int) -> float | N
     # The original's excerpt starts a whole number of envelope steps earlier, so frames line up.
     pad = min(lo // step, int(max_lag_s * rate) // step + 2)
     ref_lo, ref_hi = lo - pad * step, min(ctx.original.shape[0], hi + (pad + 2) * step)
-    ref, _ = _onset_envelope(_mono(ctx.original[ref_lo:ref_hi]), rate)
+    ref, _ = ctx.memo(("onsets", ref_lo, ref_hi), lambda: _onset_envelope(_mono(ctx.original[ref_lo:ref_hi]), rate))
     if env.size < 8 or ref.size < env.size or env.max() < MIN_ONSET_DB or ref.max() < MIN_ONSET_DB:
         return None
     env = env - env.mean()
@@ -429,6 +446,7 @@ def _vocal_change(ctx: SongContext, seam: Seam) -> float:
     def relative(source: np.ndarray, a: int, b: int) -> float:
         if source is ctx.original or b <= a:
             return 0.0
-        return _presence_db(_mono(source[a:b]), ctx.rate) - _presence_db(_mono(ctx.original[a:b]), ctx.rate)
+        own = ctx.memo(("presence", a, b), lambda: _presence_db(_mono(ctx.original[a:b]), ctx.rate))
+        return _presence_db(_mono(source[a:b]), ctx.rate) - own
 
     return relative(seam.after, seam.at, hi) - relative(seam.before, lo, seam.at)
