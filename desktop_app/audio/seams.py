@@ -197,11 +197,12 @@ def rank(takes: list[TakeReport]) -> list[TakeReport]:
     return sorted(takes, key=lambda t: (t.worst, sum(s.badness for s in t.seams)))
 
 
-def propose_move(ctx: SongContext, seam: Seam) -> int:
-    """The frame within ±1 beat of the seam (and its movable range) where both sides agree best.
+def propose_move(ctx: SongContext, seam: Seam) -> tuple[int, SeamReport] | None:
+    """Where within ±1 beat (and the seam's movable range) the two sides agree best, and the verdict there.
 
-    Agreement is the level and spectral-shape distance of the two sides in a ~90 ms window
-    centred on each candidate; ties go to the candidate nearest the current seam.
+    Agreement is the level and spectral-shape distance of the two sides in a ~90 ms window around
+    each candidate point. The best point before the seam and the best after it are both measured
+    in full (a point can agree locally and still leave a take's bad bars in play); the better wins.
     """
     beat = int(ctx.beat_s * ctx.rate)
     lo_bound, hi_bound = seam.movable or (seam.before_lo, seam.after_hi)
@@ -209,28 +210,33 @@ def propose_move(ctx: SongContext, seam: Seam) -> int:
     lo = max(seam.at - beat, lo_bound + size // 2, size // 2)
     hi = min(seam.at + beat, hi_bound - size // 2, ctx.original.shape[0] - size // 2)
     if hi <= lo:
-        return seam.at
+        return None
     hop = max(1, size // 16)
     centres = np.arange(lo, hi + 1, hop)
     first, last = centres[0] - size // 2, centres[-1] + size // 2
     a = _band_db(_mono(seam.before[first:last]), ctx.rate, size, hop)
     b = _band_db(_mono(seam.after[first:last]), ctx.rate, size, hop)
     count = min(len(centres), a.shape[0], b.shape[0])
-    level_gap = np.abs(_total_db(a[:count]) - _total_db(b[:count]))
-    shape_gap = _shape_distance(a[:count], b[:count])
-    cost = level_gap + shape_gap + 1e-3 * np.abs(centres[:count] - seam.at) / max(1, beat)
-    return int(centres[int(np.argmin(cost))])
+    centres = centres[:count]
+    cost = np.abs(_total_db(a[:count]) - _total_db(b[:count])) + _shape_distance(a[:count], b[:count])
+    cost += 1e-3 * np.abs(centres - seam.at) / max(1, beat)  # of equals, the nearest
+    best = None
+    for side in (centres < seam.at, centres > seam.at):
+        if side.any():
+            at = int(centres[side][int(np.argmin(cost[side]))])
+            report = measure_seam(ctx, replace(seam, at=at))
+            if best is None or report.badness < best[1].badness:
+                best = (at, report)
+    return best
 
 
 def with_proposal(ctx: SongContext, seam: Seam, report: SeamReport) -> SeamReport:
     """``report`` plus where the seam should move and its verdict there, when moving it helps."""
-    moved = propose_move(ctx, seam)
-    if moved == seam.at:
+    proposal = propose_move(ctx, seam)
+    # A take louder or late throughout gains nothing from a move: propose none rather than a shrug.
+    if proposal is None or proposal[1].badness >= 0.8 * report.badness:
         return report
-    again = measure_seam(ctx, replace(seam, at=moved))
-    if again.badness >= 0.8 * report.badness:  # moving does not help (a take louder or late throughout)
-        return report
-    return replace(report, proposed_at_s=moved / ctx.rate, proposed_verdict=again.verdict)
+    return replace(report, proposed_at_s=proposal[0] / ctx.rate, proposed_verdict=proposal[1].verdict)
 
 
 def _verdict(badness: float) -> str:

@@ -162,8 +162,9 @@ def test_a_move_never_leaves_its_range_or_more_than_a_beat(setting) -> None:
     original, rate, start, end, ctx = setting
     take = original * 0.2
     for seam in region_seams(original, take, start, end):
-        moved = propose_move(ctx, seam)
+        moved, report = propose_move(ctx, seam)
         assert start <= moved <= end and abs(moved - seam.at) <= ctx.beat_s * rate
+        assert report.at_s == moved / rate
 
 
 def test_a_region_at_the_very_start_has_one_seam(setting) -> None:
