@@ -10,14 +10,14 @@ crossfade law (audio/crossfade.py).
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from desktop_app.audio.align import CONTEXT_S, MAX_OFFSET_S, Alignment, apply_offset, estimate_offset
 from desktop_app.audio.compare import conform
 from desktop_app.audio.crossfade import crossfade
-from desktop_app.audio.seams import Seam
+from desktop_app.audio.seams import POOR, Seam, SeamReport, SongContext, measure_seam, with_proposal
 from desktop_app.audio.splice import DEFAULT_CROSSFADE_S
 
 MAX_LENGTH_GAP_S = 1.0  # re-encoding pads or trims a take by well under this; more is another edit
@@ -156,6 +156,35 @@ def comp_seams(original: np.ndarray, rate: int, segments: list[Segment]) -> list
             free_to = nxt.start if nxt is not None else frames
             seams.append(Seam(seg.end, seg.samples, original, seg.start, free_to, "", (seg.start, free_to)))
     return seams
+
+
+def move_boundary(segments: list[Segment], at: int, to: int) -> list[Segment]:
+    """``segments`` with every range edge at frame ``at`` moved to ``to`` (validate the result)."""
+    return [replace(s, start=to if s.start == at else s.start, end=to if s.end == at else s.end) for s in segments]
+
+
+def fix_seams(
+    original: np.ndarray, rate: int, segments: list[Segment], ctx: SongContext
+) -> tuple[list[Segment], list[tuple[SeamReport, SeamReport]]]:
+    """Move every poor seam to the seam meter's proposal; returns the segments and (before, after) reports."""
+    moved = []
+    for seam in comp_seams(original, rate, segments):
+        report = measure_seam(ctx, seam)
+        if report.verdict != POOR:
+            continue
+        report = with_proposal(ctx, seam, report)
+        if report.proposed_at_s is None:
+            continue
+        target = round(report.proposed_at_s * rate)
+        candidate = move_boundary(segments, seam.at, target)
+        try:
+            validate(original, rate, candidate)
+        except CompError:  # a neighbouring move already took the room this one needs
+            continue
+        segments = candidate
+        after = measure_seam(ctx, replace(seam, at=target))
+        moved.append((report, after))
+    return segments, moved
 
 
 def _seconds(frames: int, rate: int) -> str:

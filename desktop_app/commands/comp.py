@@ -24,6 +24,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--crossfade", type=float, default=20.0, metavar="MS", help="crossfade length (default 20)")
     parser.add_argument("--out", type=Path, required=True, help="the comp to write (.wav, .flac or .mp3)")
     parser.add_argument("--overwrite", action="store_true", help="replace OUT if it exists")
+    parser.add_argument("--fix-seams", action="store_true",
+                        help="move each poor seam (within a beat) to where both sides agree best")  # fmt: skip
     parser.set_defaults(handler=run)
 
 
@@ -50,7 +52,7 @@ def output_format(out: Path, float_source: bool) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from desktop_app.audio import AudioError, load
-    from desktop_app.audio.comp import CompError, Segment, align_take, render
+    from desktop_app.audio.comp import CompError, Segment, align_take, fix_seams, render, validate
     from desktop_app.audio.export import Provenance, export
 
     try:
@@ -70,7 +72,11 @@ def run(args: argparse.Namespace) -> int:
             aligned, _ = align_take(song.samples, rate, clip.samples, clip.sample_rate, start, end, Path(path).name)
             segments.append(Segment(aligned, start, end, Path(path).name))
         fmt = output_format(args.out, floats)
-        comp = render(song.samples, rate, segments, args.crossfade / 1000)  # validates the ranges together
+        validate(song.samples, rate, segments)  # the ranges together: overlaps
+        moves = []
+        if args.fix_seams:
+            segments, moves = fix_seams(song.samples, rate, segments, _context(song.samples, rate, segments))
+        comp = render(song.samples, rate, segments, args.crossfade / 1000)
         provenance = Provenance(
             title=args.out.stem,
             operation="comp",
@@ -78,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
             parameters={
                 "crossfade_ms": args.crossfade,
                 "segments": [{"take": s.name, "start": s.start / rate, "end": s.end / rate} for s in segments],
+                "seams_moved": [{"from": a.at_s, "to": b.at_s, "verdict": b.verdict} for a, b in moves],
             },
         )
         written = export(comp, rate, args.out, fmt, provenance, overwrite=args.overwrite)
@@ -88,19 +95,28 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr, flush=True)
         return EXIT_INVALID
     print(written, flush=True)
+    for before, after in moves:
+        print(f"moved the seam at {before.at_s:.3f} s ({before.reason}) to {after.at_s:.3f} s: {after.verdict}",
+              file=sys.stderr, flush=True)  # fmt: skip
     _report_seams(song.samples, rate, segments)
     return 0
+
+
+def _context(original, rate: int, segments):
+    from desktop_app.audio.seams import SongContext
+
+    return SongContext.around(original, rate, min(s.start for s in segments), max(s.end for s in segments))
 
 
 def _report_seams(original, rate: int, segments) -> None:
     """The seam meter's verdict on every boundary of the comp, on stderr (stdout is the path)."""
     from desktop_app.audio.comp import comp_seams
-    from desktop_app.audio.seams import SongContext, measure_seam
+    from desktop_app.audio.seams import measure_seam
 
     seams = comp_seams(original, rate, segments)
     if not seams:
         return
-    ctx = SongContext.around(original, rate, min(s.at for s in seams), max(s.at for s in seams))
+    ctx = _context(original, rate, segments)
     for seam in seams:
         report = measure_seam(ctx, seam)
         print(f"seam at {report.at_s:.3f} s: {report.verdict} ({report.reason})", file=sys.stderr, flush=True)

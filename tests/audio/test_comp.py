@@ -5,7 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from desktop_app.audio.comp import CompError, Segment, align_take, comp_seams, fade_spans, render
+from desktop_app.audio.comp import (
+    CompError,
+    Segment,
+    align_take,
+    comp_seams,
+    fade_spans,
+    fix_seams,
+    move_boundary,
+    render,
+)
 from desktop_app.audio.crossfade import crossfade
 from desktop_app.audio.seams import POOR, SongContext, measure_seam
 from tests.support.music import make_song, shifted
@@ -147,3 +156,22 @@ def test_comp_seams_are_every_boundary_and_the_meter_reads_them(material) -> Non
     assert seams[0].movable == (0, 3 * RATE) and seams[2].movable == (3 * RATE, 8 * RATE)
     report = measure_seam(SongContext(original, RATE, 0.5), seams[0])
     assert report.verdict == POOR and report.reason == "level jumps +6.0 dB at 1.00 s"
+
+
+def test_fix_seams_moves_only_the_poor_seam_it_can_improve(material) -> None:
+    original, *_ = material
+    burst = original.copy()
+    noise = np.random.default_rng(1).standard_normal((int(0.3 * RATE), 2)).astype(np.float32)
+    burst[9 * RATE : 9 * RATE + noise.shape[0]] = 0.5 * noise
+    segments = [Segment(burst, 9 * RATE, 11 * RATE, "burst"), Segment(original * 2.0, 12 * RATE, 13 * RATE, "loud")]
+    fixed, moves = fix_seams(original, RATE, segments, SongContext(original, RATE, 0.5))
+    assert [(round(a.at_s, 3), b.verdict) for a, b in moves] == [(9.0, "clean")]
+    assert 9.3 * RATE <= fixed[0].start <= 9.5 * RATE and fixed[0].end == 11 * RATE
+    assert fixed[1] == segments[1]  # a take too loud throughout: nothing to gain by moving
+
+
+def test_move_boundary_moves_both_sides_of_a_shared_edge(material) -> None:
+    _original, take_a, take_b = material
+    segments = [Segment(take_a, RATE, 2 * RATE, "a"), Segment(take_b, 2 * RATE, 3 * RATE, "b")]
+    moved = move_boundary(segments, 2 * RATE, 2 * RATE + 100)
+    assert (moved[0].end, moved[1].start) == (2 * RATE + 100, 2 * RATE + 100)

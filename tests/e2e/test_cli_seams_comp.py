@@ -40,7 +40,11 @@ def takes(tmp_path_factory) -> dict[str, Path]:
     loud[start:end] *= 2.0
     late[start:end] = shifted(repeat, int(0.030 * rate))[start:end]
     paths = {}
-    for name, data in (("repeat", repeat), ("loud", loud), ("late", late), ("cut", original[: 50 * rate])):
+    burst = original.copy()
+    noise = np.random.default_rng(1).standard_normal((int(0.3 * rate), 2)).astype(np.float32)
+    burst[40 * rate : 40 * rate + noise.shape[0]] = 0.5 * noise  # 300 ms that fit nothing, then the song
+    for name, data in (("repeat", repeat), ("loud", loud), ("late", late), ("cut", original[: 50 * rate]),
+                       ("burst", burst)):  # fmt: skip
         paths[name] = folder / f"{name}.wav"
         sf.write(str(paths[name]), data, rate, subtype="FLOAT")
     return paths
@@ -98,6 +102,18 @@ def test_comp_is_each_take_in_its_range_and_the_original_elsewhere(tmp_path: Pat
         ("repeat.wav", 10.0, 20.0), ("late.wav", 20.0, 30.0), ("loud.wav", 60.0, 68.0)]  # fmt: skip
     assert "seam at 60.000 s: poor (level jumps +6.0 dB at 60.00 s)" in proc.stderr
     assert "seam at 20.000 s: poor (timing slips 30 ms late" not in proc.stderr  # late is only late in 60–68
+
+
+def test_comp_fix_seams_moves_a_poor_seam_past_the_bad_bit(tmp_path: Path, takes) -> None:
+    out = tmp_path / "fixed.flac"
+    proc = retake(tmp_path, "comp", str(DEMO), "--take", f"{takes['burst']}:40-44", "--fix-seams", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    moved = json.loads((tmp_path / "fixed.flac.json").read_text(encoding="utf-8"))["parameters"]["seams_moved"]
+    assert len(moved) == 1 and moved[0]["from"] == 40.0 and 40.3 <= moved[0]["to"] <= 40.5
+    assert moved[0]["verdict"] == "clean"
+    assert "moved the seam at 40.000 s" in proc.stderr
+    (segment,) = json.loads((tmp_path / "fixed.flac.json").read_text(encoding="utf-8"))["parameters"]["segments"]
+    assert segment["start"] == moved[0]["to"] and segment["end"] == 44.0
 
 
 @pytest.mark.parametrize(
