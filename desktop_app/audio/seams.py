@@ -455,4 +455,5 @@ def _vocal_change(ctx: SongContext, seam: Seam) -> float:
         own = ctx.memo(("presence", a, b), lambda: _presence_db(_mono(ctx.original[a:b]), ctx.rate))
         return _presence_db(_mono(source[a:b]), ctx.rate) - own
 
-    return relative(seam.after, seam.at, hi) - relative(seam.before, lo, seam.at)
+    change = relative(seam.after, seam.at, hi) - relative(seam.before, lo, seam.at)
+    return float(np.clip(change, -60.0, 60.0))  # silence on one side would read as -120 dB

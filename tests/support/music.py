@@ -65,8 +65,8 @@ def make_song(seconds: float = 16.0, bpm: float = 120.0, rate: int = 44100, seed
     half_beats = bars * 2
     frames = round(bars * 4 * beat * rate)
     drums, bass, vocal = (np.zeros(frames) for _ in range(3))
-    kick, snare = _kick(rate), _noise_hit(rate, 0.2, (180, 5000), 0.5, 18, seed)
-    hat = _noise_hit(rate, 0.05, (6000, 12000), 0.25, 80, seed + 1)
+    kick, snare = _kick(rate), _noise_hit(rate, 0.2, (180, min(5000, rate * 0.45)), 0.5, 18, seed)
+    hat = _noise_hit(rate, 0.05, (min(6000, rate * 0.3), min(12000, rate * 0.45)), 0.25, 80, seed + 1)
     rng = np.random.default_rng(seed)
     roots = rng.choice([55.0, 61.74, 65.41, 73.42, 82.41], size=half_beats // 4)
     melody = rng.choice([220.0, 246.9, 261.6, 293.7, 329.6, 392.0, 440.0], size=half_beats)
