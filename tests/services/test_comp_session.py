@@ -139,3 +139,32 @@ def test_the_sidecar_description_lists_take_job_engine_and_range(session: CompSe
         {"take": "Take 3", "job": "job-0", "engine": "musicgpt", "start": 4.5, "end": 5.5},
         {"take": "Take 1", "job": "job-1", "engine": "local", "start": 9.0, "end": 10.0},
     ]
+
+
+def test_use_comp_makes_it_the_working_version_undoably(qtbot, tmp_path) -> None:
+    import soundfile as sf
+
+    from desktop_app.services.document import Document
+
+    song = make_song(8.0)
+    path = tmp_path / "song.wav"
+    sf.write(str(path), song.mix, RATE, subtype="FLOAT")
+    document = Document()
+    try:
+        with qtbot.waitSignal(document.clip_changed, timeout=20000):
+            document.open(path)
+        original = document.clip.samples
+        comp = CompSession(original, RATE, document.undo_stack)
+        assert comp.use_as_working_version(document) == (
+            "The comp is still the original: swipe a take over part of the song first."
+        )
+        comp.add_source(CompSource("t", "Take", original * 0.5))
+        comp.assign("t", 2.0, 4.0, free=True)
+        assert comp.use_as_working_version(document) is None
+        assert np.array_equal(document.clip.samples, comp.render())
+        assert document.working_path is not None and document.working_path.is_file()
+        document.undo_stack.undo()  # "Use comp" first, then the comp edit itself
+        assert np.array_equal(document.clip.samples, original)
+        assert comp.ranges == (CompRange("t", 2 * RATE, 4 * RATE),)
+    finally:
+        document.shutdown()
