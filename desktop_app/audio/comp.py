@@ -14,12 +14,13 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from desktop_app.audio.align import CONTEXT_S, MAX_OFFSET_S, Alignment, apply_offset, estimate_offset
+from desktop_app.audio.align import Alignment, apply_offset, estimate_offset
 from desktop_app.audio.compare import conform
 from desktop_app.audio.crossfade import crossfade
 from desktop_app.audio.seams import POOR, Seam, SeamReport, SongContext, measure_seam, with_proposal
 from desktop_app.audio.splice import DEFAULT_CROSSFADE_S
 
+ALIGN_MARGIN_S = 10.0  # around a range: more than align.py's context (8 s) plus its largest lag (0.5 s)
 MAX_LENGTH_GAP_S = 1.0  # re-encoding pads or trims a take by well under this; more is another edit
 
 
@@ -54,7 +55,7 @@ def align_take(
         )
     # Only the context around the range is correlated: hand over just that (mixing a whole song to
     # mono costs more than the correlation itself).
-    margin = int((CONTEXT_S + 2 * MAX_OFFSET_S) * rate)
+    margin = int(ALIGN_MARGIN_S * rate)
     lo, hi = max(0, start - margin), min(original.shape[0], end + margin)
     alignment = estimate_offset(original[lo:hi], conformed[lo:hi], start - lo, end - lo, rate)
     if alignment.confidence < 0.5:  # not the same audio around the range: do not shift on a guess

@@ -71,7 +71,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"{song.info.path.name if song.info.path else args.file}: region {args.region[0]:g}–{args.region[1]:g} s, "
           f"beat {ctx.beat_s * 1000:.0f} ms; takes best first")  # fmt: skip
     for place, report in enumerate(ranked, 1):
-        print(f"{place}. {report.name}  score {report.score:g}  {report.verdict}")
+        alignment = offsets[report.name]
+        note = "" if alignment.confidence >= 0.5 else "  (not the same audio around the region: not aligned)"
+        print(f"{place}. {report.name}  score {report.score:g}  {report.verdict}{note}")
         for seam in report.seams:
             timing = "—" if seam.timing_ms is None else f"{seam.timing_ms:+.1f} ms"
             print(f"   {seam.label or 'seam'} {seam.at_s:.3f} s  {seam.verdict:<7}  level {seam.level_step_db:+.1f} dB"

@@ -44,7 +44,7 @@ def takes(tmp_path_factory) -> dict[str, Path]:
     noise = np.random.default_rng(1).standard_normal((int(0.3 * rate), 2)).astype(np.float32)
     burst[40 * rate : 40 * rate + noise.shape[0]] = 0.5 * noise  # 300 ms that fit nothing, then the song
     for name, data in (("repeat", repeat), ("loud", loud), ("late", late), ("cut", original[: 50 * rate]),
-                       ("burst", burst)):  # fmt: skip
+                       ("burst", burst), ("other", np.roll(original, 5 * rate + 1234, axis=0))):  # fmt: skip
         paths[name] = folder / f"{name}.wav"
         sf.write(str(paths[name]), data, rate, subtype="FLOAT")
     return paths
@@ -68,11 +68,14 @@ def test_seams_json_ranks_the_repeat_first_and_names_each_fault(tmp_path: Path, 
 
 
 def test_seams_text_lists_takes_best_first(tmp_path: Path, takes) -> None:
-    proc = retake(tmp_path, "seams", str(DEMO), str(takes["loud"]), str(takes["repeat"]), "--region", "60", "68")
+    proc = retake(tmp_path, "seams", str(DEMO), str(takes["loud"]), str(takes["repeat"]), str(takes["other"]),
+                  "--region", "60", "68")  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[1].startswith("1. ") and lines[1].split()[1].endswith("repeat.wav")
     assert "level jumps +6.0 dB at the start" in proc.stdout
+    other = next(line for line in lines if "other.wav" in line)
+    assert other.endswith("poor  (not the same audio around the region: not aligned)")
 
 
 def test_comp_is_each_take_in_its_range_and_the_original_elsewhere(tmp_path: Path, takes) -> None:
