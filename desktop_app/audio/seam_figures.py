@@ -31,6 +31,7 @@ ONSET_DEADBAND_DB = 1.0
 MIN_ONSET_DB = 20.0  # a flux peak under this (dB summed over bins) is no onset
 MIN_ONSET_CORRELATION = 0.4  # onset envelopes less alike than this share no rhythm to compare
 CONTEXT_S = 3.0  # the original's own spectral change is sampled this far around the seam
+TEMPO_EXCERPT_MAX_S = 30.0
 DEFAULT_BEAT_S = 0.5  # when the song has no beat we can find (120 BPM)
 VOCAL_BAND_HZ = (300.0, 3400.0)
 _SPECTRAL_BANDS = 24
@@ -69,8 +70,12 @@ class SongContext:
     @classmethod
     def around(cls, original: np.ndarray, rate: int, lo: int, hi: int, margin_s: float = 6.0) -> SongContext:
         """Estimate the beat from the song around frames [lo, hi) only: the tempo is local and this is fast."""
-        margin = int(margin_s * rate)
-        excerpt = original[max(0, lo - margin) : min(original.shape[0], hi + margin)]
+        margin, longest = int(margin_s * rate), int(TEMPO_EXCERPT_MAX_S * rate)
+        lo, hi = max(0, lo - margin), min(original.shape[0], hi + margin)
+        if hi - lo > longest:  # a whole-song comp: the middle of it tells the tempo as well
+            lo = (lo + hi - longest) // 2
+            hi = lo + longest
+        excerpt = original[lo:hi]
         estimate = estimate_tempo(mix_to_mono(excerpt)[:, None], rate)  # mixed once here: cheaper than inside
         return cls(original, rate, 60.0 / estimate.bpm if estimate else None)
 
