@@ -61,8 +61,10 @@ def run(args: argparse.Namespace) -> int:
         if not 0 <= args.crossfade <= 1000:
             raise ValueError("The crossfade must be between 0 and 1000 ms.")
         segments, floats = [], song.info.subtype in ("FLOAT", "DOUBLE")
+        inputs = [Path(args.file)]
         for spec in args.takes:
             path, start_s, end_s = parse_take(spec)
+            inputs.append(Path(path))
             clip = load(path)
             floats = floats or clip.info.subtype in ("FLOAT", "DOUBLE")
             start, end = round(start_s * rate), round(end_s * rate)
@@ -72,10 +74,12 @@ def run(args: argparse.Namespace) -> int:
             aligned, _ = align_take(song.samples, rate, clip.samples, clip.sample_rate, start, end, Path(path).name)
             segments.append(Segment(aligned, start, end, Path(path).name))
         fmt = output_format(args.out, floats)
+        if any(_same_file(args.out, used) for used in inputs):
+            raise ValueError(f"“{args.out.name}” is one of the comp's own sources; write the comp to a new file.")
         validate(song.samples, rate, segments)  # the ranges together: overlaps
-        moves = []
+        moves, ctx = [], _context(song.samples, rate, segments)
         if args.fix_seams:
-            segments, moves = fix_seams(song.samples, rate, segments, _context(song.samples, rate, segments))
+            segments, moves = fix_seams(song.samples, rate, segments, ctx)
         comp = render(song.samples, rate, segments, args.crossfade / 1000)
         provenance = Provenance(
             title=args.out.stem,
@@ -98,25 +102,30 @@ def run(args: argparse.Namespace) -> int:
     for before, after in moves:
         print(f"moved the seam at {before.at_s:.3f} s ({before.reason}) to {after.at_s:.3f} s: {after.verdict}",
               file=sys.stderr, flush=True)  # fmt: skip
-    _report_seams(song.samples, rate, segments)
+    _report_seams(song.samples, rate, segments, ctx)
     return 0
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and a.samefile(b)
+    except OSError:
+        return False
 
 
 def _context(original, rate: int, segments):
     from desktop_app.audio.seams import SongContext
 
+    if not segments:
+        return SongContext(original, rate)
     return SongContext.around(original, rate, min(s.start for s in segments), max(s.end for s in segments))
 
 
-def _report_seams(original, rate: int, segments) -> None:
+def _report_seams(original, rate: int, segments, ctx) -> None:
     """The seam meter's verdict on every boundary of the comp, on stderr (stdout is the path)."""
     from desktop_app.audio.comp import comp_seams
     from desktop_app.audio.seams import measure_seam
 
-    seams = comp_seams(original, rate, segments)
-    if not seams:
-        return
-    ctx = _context(original, rate, segments)
-    for seam in seams:
+    for seam in comp_seams(original, rate, segments):
         report = measure_seam(ctx, seam)
         print(f"seam at {report.at_s:.3f} s: {report.verdict} ({report.reason})", file=sys.stderr, flush=True)

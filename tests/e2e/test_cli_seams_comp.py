@@ -150,6 +150,14 @@ def test_comp_never_overwrites_unless_asked(tmp_path: Path, takes) -> None:
     assert out.read_bytes() == b"precious"
 
 
+def test_comp_never_writes_over_its_own_sources(tmp_path: Path, takes) -> None:
+    before = takes["repeat"].read_bytes()
+    proc = retake(tmp_path, "comp", str(DEMO), "--take", f"{takes['repeat']}:10-20", "--out", str(takes["repeat"]),
+                  "--overwrite")  # fmt: skip
+    assert proc.returncode == 2 and "is one of the comp's own sources" in proc.stderr
+    assert takes["repeat"].read_bytes() == before
+
+
 def test_seams_bad_input(tmp_path: Path, takes) -> None:
     outside = retake(tmp_path, "seams", str(DEMO), str(takes["repeat"]), "--region", "80", "90")
     assert outside.returncode == 2 and "must lie inside the song (0–81.50 s)" in outside.stderr
