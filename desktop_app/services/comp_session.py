@@ -125,6 +125,14 @@ class CompSession(QObject):
                         "start": r.start / self.rate, "end": r.end / self.rate})  # fmt: skip
         return out
 
+    def export(self, path, format_key: str, title: str, source_file: str = "", *, overwrite: bool = False):
+        """Write the comp with a sidecar whose ``segments`` name each take's job, engine and range."""
+        from desktop_app.audio.export import Provenance, export
+
+        parameters = {"crossfade_ms": self.crossfade_s * 1000, "segments": self.describe()}
+        provenance = Provenance(title=title, operation="comp", source_file=source_file, parameters=parameters)
+        return export(self.render(), self.rate, path, format_key, provenance, overwrite=overwrite)
+
     # -- editing (undoable) -----------------------------------------------------------------
 
     def assign(

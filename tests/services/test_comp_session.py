@@ -168,3 +168,22 @@ def test_use_comp_makes_it_the_working_version_undoably(qtbot, tmp_path) -> None
         assert comp.ranges == (CompRange("t", 2 * RATE, 4 * RATE),)
     finally:
         document.shutdown()
+
+
+def test_export_writes_the_comp_and_a_sidecar_listing_the_segments(session: CompSession, tmp_path) -> None:
+    import json
+
+    import soundfile as sf
+
+    session.assign("t3", 4.5, 5.5, free=True)
+    path = session.export(tmp_path / "comp", "wav32f", "My comp", "song.wav")
+    assert path.name == "comp.wav"
+    written, rate = sf.read(str(path), dtype="float32", always_2d=True)
+    assert rate == RATE and np.array_equal(written, session.render())
+    sidecar = json.loads((tmp_path / "comp.wav.json").read_text(encoding="utf-8"))
+    assert sidecar["operation"] == "comp" and sidecar["source_file"] == "song.wav"
+    assert sidecar["parameters"]["segments"] == [
+        {"take": "Take 3", "job": "job-0", "engine": "musicgpt", "start": 4.5, "end": 5.5}
+    ]
+    with pytest.raises(FileExistsError):
+        session.export(tmp_path / "comp.wav", "wav32f", "My comp")
