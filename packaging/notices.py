@@ -30,133 +30,13 @@ import sysconfig
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from notice_components import BINARY_LICENCE, DEBIAN_NAMES, DIST_TEXT_FALLBACK, NATIVE, RELINK_NOTE, Native
+
 ROOT = Path(__file__).resolve().parent.parent
 LICENSES = ROOT / "packaging" / "licenses"
 NOTICES_FILE = "THIRD_PARTY_NOTICES.txt"
 LICENSES_DIR = "licenses"
 GENERATED = (NOTICES_FILE, LICENSES_DIR + "/")
-QT_SOURCE = "https://download.qt.io/official_releases/qt/"  # + <major.minor>/<version>/submodules/
-
-RELINK_NOTE = (
-    "Qt is used under the LGPL-3.0. Retake is a one-folder bundle: Qt's libraries are ordinary shared "
-    "libraries in retake/_internal/PySide6/Qt/lib/ (and the PySide6 bindings beside them), loaded at run "
-    "time. You may replace them with your own build of the same Qt version (modified or not) and the app "
-    "will use it; nothing in the bundle prevents that. Qt's source is at " + QT_SOURCE
-)
-BINARY_LICENCE = (
-    "Retake's own source code is under the MIT licence (LICENSE). This binary also contains pedalboard "
-    "(GPL-3.0), loaded into the same process, so the binary as a whole is distributed under the terms of "
-    "the GNU General Public License version 3 (licenses/GPL-3.0.txt). The corresponding source of Retake "
-    "itself is the retake-<version>-source.tar.gz published beside this binary; the exact versions and "
-    "source locations of every third-party component are listed below. ffmpeg (GPL-3.0) is a separate "
-    "program that Retake runs, shipped alongside it (an aggregate)."
-)
-
-
-@dataclass(frozen=True)
-class Native:
-    """A bundled piece that is not a Python distribution, recognised by its path in the bundle."""
-
-    name: str
-    patterns: tuple[str, ...]  # fnmatch patterns on the path below _internal/
-    licence: str
-    texts: tuple[str, ...]  # files in packaging/licenses/, or "dist:NAME" for a distribution's licence files
-    source: str
-    kind: str = "native library, loaded in-process"
-    note: str = ""
-
-
-NATIVE = (
-    Native(
-        "Qt",
-        ("PySide6/Qt/lib/libQt6*", "PySide6/Qt/plugins/*"),
-        "LGPL-3.0-only",
-        ("LGPL-3.0.txt", "GPL-3.0.txt"),
-        QT_SOURCE + "{qt_minor}/{qt}/submodules/ (qtbase, qtsvg, qtwayland)",
-        note=RELINK_NOTE,
-    ),
-    Native(
-        "ICU",
-        ("PySide6/Qt/lib/libicu*",),
-        "Unicode-3.0 (ICU licence)",
-        ("ICU.txt",),
-        "https://github.com/unicode-org/icu/releases (ICU {icu}, as built into the PySide6 {qt} wheel; "
-        "libicudata trimmed by packaging/trim_icu.py)",
-    ),
-    Native(
-        "libsndfile",
-        ("_soundfile_data/libsndfile*",),
-        "LGPL-2.1-or-later (with BSD/LGPL codecs)",
-        ("LGPL-2.1.txt", "dist:soundfile"),
-        "https://github.com/libsndfile/libsndfile (the build in the soundfile {soundfile} wheel; its "
-        "codecs' sources are listed in the soundfile licence notes below)",
-    ),
-    Native(
-        "OpenBLAS (numpy)",
-        ("numpy.libs/libscipy_openblas*",),
-        "BSD-3-Clause",
-        ("dist:numpy",),
-        "https://github.com/OpenMathLib/OpenBLAS (scipy-openblas64 build pinned by numpy {numpy})",
-    ),
-    Native(
-        "OpenBLAS (scipy)",
-        ("scipy.libs/libscipy_openblas*",),
-        "BSD-3-Clause",
-        ("dist:scipy",),
-        "https://github.com/OpenMathLib/OpenBLAS (scipy-openblas32 build pinned by scipy {scipy})",
-    ),
-    Native(
-        "GCC runtime libraries (libgfortran, libquadmath)",
-        ("numpy.libs/libgfortran*", "numpy.libs/libquadmath*", "scipy.libs/libgfortran*", "scipy.libs/libquadmath*"),
-        "GPL-3.0-or-later WITH GCC-exception-3.1",
-        ("GCC-runtime-libraries.txt", "GPL-3.0.txt"),
-        "https://gcc.gnu.org/ (the GCC release the numpy and scipy wheels were built with)",
-    ),
-    Native(
-        "alsa-lib (in pedalboard)",
-        ("pedalboard.libs/libasound*",),
-        "LGPL-2.1-or-later",
-        ("alsa-lib.txt", "LGPL-2.1.txt"),
-        "https://www.alsa-project.org/files/pub/lib/ (libasound.so.2, as in the pedalboard {pedalboard} wheel)",
-    ),
-    Native(
-        "bzip2 (in pedalboard)",
-        ("pedalboard.libs/libbz2*",),
-        "bzip2-1.0.6",
-        ("bzip2.txt",),
-        "https://sourceware.org/bzip2/ (1.0.6, as in the pedalboard {pedalboard} wheel)",
-    ),
-    Native(
-        "FreeType (in pedalboard)",
-        ("pedalboard.libs/libfreetype*",),
-        "FTL OR GPL-2.0-or-later",
-        ("FreeType.txt",),
-        "https://download.savannah.gnu.org/releases/freetype/ (as in the pedalboard {pedalboard} wheel)",
-    ),
-    Native(
-        "libpng (in pedalboard)",
-        ("pedalboard.libs/libpng*",),
-        "Libpng",
-        ("libpng.txt",),
-        "http://www.libpng.org/pub/png/libpng.html (1.6.34, as in the pedalboard {pedalboard} wheel)",
-    ),
-    Native(
-        "ffmpeg",
-        ("resources/ffmpeg/*", "imageio_ffmpeg/binaries/*"),
-        "GPL-3.0-or-later",
-        ("GPL-3.0.txt",),
-        "https://git.ffmpeg.org/ffmpeg.git at {ffmpeg_revision}; build scripts: "
-        "https://github.com/BtbN/FFmpeg-Builds (the binary of the imageio-ffmpeg {imageio-ffmpeg} wheel)",
-        kind="separate executable (aggregate), run as a child process",
-    ),
-)
-# Friendlier names for Debian packages worth recognising in the list.
-DEBIAN_NAMES = {"libportaudio2": "PortAudio", "libjack-jackd2-0": "JACK", "libssl3": "OpenSSL"}
-# Distributions that carry no licence file of their own (the PySide6 wheels): texts from packaging/licenses.
-DIST_TEXT_FALLBACK = {
-    "pyside6-essentials": ("LGPL-3.0.txt", "GPL-3.0.txt"),
-    "shiboken6": ("LGPL-3.0.txt", "GPL-3.0.txt"),
-}
 _LICENCE_FILE = re.compile(r"(licen[cs]e|copying|notice|authors|license_notes)", re.IGNORECASE)
 
 
@@ -431,9 +311,10 @@ def write(bundle: Path, components: list[Component]) -> Path:
                 shutil.copyfile(text, target / name)
                 written[digest] = f"{LICENSES_DIR}/{target.name}/{name}"
             names.append(written[digest])
+        more = " …" if len(c.files) > 6 else ""
         lines += ["", "-" * 78, f"{c.name} {c.version}", f"Licence: {c.licence}", f"How it is shipped: {c.kind}",
                   f"Source: {c.source}", f"Licence texts: {', '.join(names)}",
-                  f"Files ({len(c.files)}): {', '.join(sorted(c.files)[:6])}{' …' if len(c.files) > 6 else ''}"]  # fmt: skip
+                  f"Files ({len(c.files)}): {', '.join(sorted(c.files)[:6])}{more}"]  # fmt: skip
         if c.note:
             lines += ["", c.note]
         records.append({"name": c.name, "version": c.version, "licence": c.licence, "kind": c.kind,
