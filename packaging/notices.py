@@ -36,7 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 LICENSES = ROOT / "packaging" / "licenses"
 NOTICES_FILE = "THIRD_PARTY_NOTICES.txt"
 LICENSES_DIR = "licenses"
-GENERATED = (NOTICES_FILE, LICENSES_DIR + "/")
+BUILD_INFO = "_internal/resources/build_info.json"  # written by packaging/build; read by desktop_app.about
+GENERATED = (NOTICES_FILE, LICENSES_DIR + "/", BUILD_INFO)
 _LICENCE_FILE = re.compile(r"(licen[cs]e|copying|notice|authors|license_notes)", re.IGNORECASE)
 
 
