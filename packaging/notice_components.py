@@ -37,6 +37,7 @@ class Native:
     source: str
     kind: str = "native library, loaded in-process"
     note: str = ""
+    version_pattern: bytes = b""  # a regular expression whose group 1, found in the library, is its version
 
 
 NATIVE = (
@@ -55,6 +56,7 @@ NATIVE = (
         ("ICU.txt",),
         "https://github.com/unicode-org/icu/releases (ICU {icu}, as built into the PySide6 {qt} wheel; "
         "libicudata trimmed by packaging/trim_icu.py)",
+        version_pattern=rb"\x00({icu}\.\d+)\x00",
     ),
     Native(
         "libsndfile",
@@ -63,6 +65,7 @@ NATIVE = (
         ("LGPL-2.1.txt", "dist:soundfile"),
         "https://github.com/libsndfile/libsndfile (the build in the soundfile {soundfile} wheel; its "
         "codecs' sources are listed in the soundfile licence notes below)",
+        version_pattern=rb"libsndfile-(\d+\.\d+\.\d+)",
     ),
     Native(
         "OpenBLAS (numpy)",
@@ -70,6 +73,7 @@ NATIVE = (
         "BSD-3-Clause",
         ("dist:numpy",),
         "https://github.com/OpenMathLib/OpenBLAS (scipy-openblas64 build pinned by numpy {numpy})",
+        version_pattern=rb"OpenBLAS (\d+(?:\.\d+)+)",
     ),
     Native(
         "OpenBLAS (scipy)",
@@ -77,6 +81,7 @@ NATIVE = (
         "BSD-3-Clause",
         ("dist:scipy",),
         "https://github.com/OpenMathLib/OpenBLAS (scipy-openblas32 build pinned by scipy {scipy})",
+        version_pattern=rb"OpenBLAS (\d+(?:\.\d+)+)",
     ),
     Native(
         "GCC runtime libraries (libgfortran, libquadmath)",

@@ -140,11 +140,14 @@ def debian_component(package: str) -> Component:
             common = Path("/usr/share/common-licenses") / name
             if common.is_file():
                 texts.append(common)
+    licences = (
+        sorted(set(re.findall(r"^License: *(\S[^\n]*)$", texts[0].read_text("utf-8"), re.MULTILINE))) if texts else []
+    )
     name = DEBIAN_NAMES.get(package, package)
     return Component(
         name=f"{name} (Debian {package})" if name != package else f"{package} (Debian)",
         version=version,
-        licence="see the Debian copyright file",
+        licence=", ".join(licences) or "see the Debian copyright file",
         kind="native library from the build machine, loaded in-process",
         source=f"Debian source package {source_package} {source_version}: "
         f"https://snapshot.debian.org/package/{source_package}/{source_version}/",
@@ -271,14 +274,51 @@ def native_component(native: Native, owners: Owners, ffmpeg: Path | None, intern
             texts += dist_texts(dist) if dist else []
         else:
             texts.append(LICENSES / text)
-    version = {"Qt": versions["qt"], "ICU": versions["icu"], "ffmpeg": facts.get("ffmpeg_revision", "?")}
+    version = {"Qt": versions["qt"], "ffmpeg": facts.get("ffmpeg_revision", "?")}.get(native.name, "as bundled")
+    if native.version_pattern:  # the version string the library carries (libsndfile-1.2.2, OpenBLAS 0.3.30, 73.2)
+        found = _version_in(internal, native, versions)
+        version = found or version
     note = native.note
     if native.name == "ffmpeg":
         note = (
             f"{facts.get('ffmpeg_version', '')}\nBuild configuration (ffmpeg -buildconf):\n{facts['ffmpeg_buildconf']}"
         )
-    return Component(native.name, version.get(native.name, "as bundled"), native.licence, native.kind,
+    return Component(native.name, version, native.licence, native.kind,
                      native.source.format_map(versions), texts=texts, note=note)  # fmt: skip
+
+
+def _version_in(internal: Path, native: Native, versions: dict[str, str]) -> str | None:
+    pattern = re.compile(native.version_pattern.replace(b"{icu}", versions["icu"].encode()))
+    for path in sorted(internal.glob("**/*")):
+        rel = path.relative_to(internal).as_posix()
+        if path.is_file() and any(fnmatch.fnmatch(rel, p) for p in native.patterns):
+            match = pattern.search(path.read_bytes())
+            if match:
+                return match.group(1).decode("ascii", "replace")
+    return None
+
+
+def common_texts() -> dict[str, str]:
+    """SHA-256 -> a canonical file name, for the licences many components share (written once, at licenses/)."""
+    named: dict[str, str] = {}
+    sources = sorted(LICENSES.glob("*GPL-*.txt")) + sorted(Path("/usr/share/common-licenses").glob("*"))
+    for path in sources:
+        if path.is_file():
+            name = path.name if path.suffix == ".txt" else path.resolve().name + ".txt"
+            named.setdefault(hashlib.sha256(path.read_bytes()).hexdigest(), name)
+    return named
+
+
+def text_name(path: Path) -> str:
+    """Where a licence text goes below its component's folder: its path inside the wheel's licences, if any."""
+    parts = path.parts
+    for i, part in enumerate(parts):
+        if part.endswith(".dist-info"):
+            rest = parts[i + 1 :]
+            return "/".join(rest[1:] if rest[:1] == ("licenses",) and len(rest) > 1 else rest)
+    if "site-packages" in parts:
+        return "/".join(parts[parts.index("site-packages") + 1 :])
+    return path.name
 
 
 def slug(name: str) -> str:
@@ -293,24 +333,25 @@ def write(bundle: Path, components: list[Component]) -> Path:
     folder = bundle / LICENSES_DIR
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    for name in ("LGPL-3.0.txt", "GPL-3.0.txt"):
-        shutil.copyfile(LICENSES / name, folder / name)
     shutil.copyfile(ROOT / "LICENSE", folder / "Retake-LICENSE.txt")
     lines = ["Retake: third-party notices", "=" * 27, "", BINARY_LICENCE, "", RELINK_NOTE, "",
              f"{len(components)} components:", ""]  # fmt: skip
     lines += [f"  {c.name} {c.version} — {c.licence}" for c in components]
     records = []
     written: dict[str, str] = {}  # SHA-256 of a text -> where it was written (the GPL is needed a dozen times)
+    common = common_texts()
+    for name in ("GPL-3.0.txt", "LGPL-3.0.txt"):  # the binary's licence and Qt's, named in the opening notes
+        shutil.copyfile(LICENSES / name, folder / name)
+        written[hashlib.sha256((LICENSES / name).read_bytes()).hexdigest()] = f"{LICENSES_DIR}/{name}"
     for c in components:
-        target = folder / slug(c.name)
         names = []
-        for i, text in enumerate(c.texts):
+        for text in c.texts:
             digest = hashlib.sha256(text.read_bytes()).hexdigest()
             if digest not in written:
-                target.mkdir(exist_ok=True)
-                name = f"{i}-{text.name}" if (target / text.name).exists() else text.name
-                shutil.copyfile(text, target / name)
-                written[digest] = f"{LICENSES_DIR}/{target.name}/{name}"
+                relative = common.get(digest) or f"{slug(c.name)}/{text_name(text)}"
+                (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(text, folder / relative)
+                written[digest] = f"{LICENSES_DIR}/{relative}"
             names.append(written[digest])
         more = " …" if len(c.files) > 6 else ""
         lines += ["", "-" * 78, f"{c.name} {c.version}", f"Licence: {c.licence}", f"How it is shipped: {c.kind}",
