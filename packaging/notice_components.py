@@ -135,3 +135,48 @@ DIST_TEXT_FALLBACK = {
     "pyside6-essentials": ("LGPL-3.0.txt", "GPL-3.0.txt"),
     "shiboken6": ("LGPL-3.0.txt", "GPL-3.0.txt"),
 }
+
+# The licence of the library each bundled Debian package installs (its copyright file lists every licence in
+# the source package: build scripts, tests, tools), reviewed by hand. fnmatch patterns on the package name.
+DEBIAN_LICENCES = {
+    "libasound2": "LGPL-2.1-or-later",
+    "libatomic1": "GPL-3.0-or-later WITH GCC-exception-3.1",
+    "libbrotli1": "MIT",
+    "libbsd0": "BSD-3-Clause AND BSD-2-Clause AND ISC",
+    "libbz2-1.0": "bzip2-1.0.6",
+    "libc6": "LGPL-2.1-or-later",
+    "libcap2": "BSD-3-Clause OR GPL-2.0-only",
+    "libdb5.3": "Sleepycat",
+    "libdbus-1-3": "AFL-2.1 OR GPL-2.0-or-later",
+    "libexpat1": "MIT",
+    "libffi8": "MIT",
+    "libfontconfig1": "HPND-sell-variant",
+    "libfreetype6": "FTL OR GPL-2.0-or-later",
+    "libgcc-s1": "GPL-3.0-or-later WITH GCC-exception-3.1",
+    "libgcrypt20": "LGPL-2.1-or-later",
+    "libglib2.0-0": "LGPL-2.1-or-later",
+    "libgpg-error0": "LGPL-2.1-or-later",
+    "libjack-jackd2-0": "LGPL-2.1-or-later",
+    "liblz4-1": "BSD-2-Clause",
+    "liblzma5": "public domain (liblzma 5.4)",
+    "libmd0": "BSD-3-Clause AND BSD-2-Clause AND ISC",
+    "libpcre2-8-0": "BSD-3-Clause",
+    "libpng16-16": "Libpng",
+    "libportaudio2": "MIT",
+    "libsqlite3-0": "blessing (public domain)",
+    "libssl3": "Apache-2.0",
+    "libstdc++6": "GPL-3.0-or-later WITH GCC-exception-3.1",
+    "libsystemd0": "LGPL-2.1-or-later",
+    "libuuid1": "BSD-3-Clause",
+    "libx11-*": "MIT/X11",
+    "libxau6": "MIT",
+    "libxcb*": "MIT/X11",
+    "libxdmcp6": "MIT",
+    "libxkbcommon*": "MIT",
+    "libzstd1": "BSD-3-Clause OR GPL-2.0-only",
+    "zlib1g": "Zlib",
+}
+# Distributions whose metadata names a licence that is not the whole story.
+DIST_LICENCE_OVERRIDE = {
+    "pyinstaller": "GPL-2.0-or-later WITH Bootloader-exception",  # only the bootloader ships; see its COPYING.txt
+}

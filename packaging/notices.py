@@ -30,7 +30,17 @@ import sysconfig
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from notice_components import BINARY_LICENCE, DEBIAN_NAMES, DIST_TEXT_FALLBACK, NATIVE, RELINK_NOTE, Native
+import licence_check
+from notice_components import (
+    BINARY_LICENCE,
+    DEBIAN_LICENCES,
+    DEBIAN_NAMES,
+    DIST_LICENCE_OVERRIDE,
+    DIST_TEXT_FALLBACK,
+    NATIVE,
+    RELINK_NOTE,
+    Native,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 LICENSES = ROOT / "packaging" / "licenses"
@@ -85,6 +95,8 @@ class Owners:
 
 def dist_licence(dist: metadata.Distribution) -> str:
     meta = dist.metadata
+    if dist_key(meta["Name"]) in DIST_LICENCE_OVERRIDE:
+        return DIST_LICENCE_OVERRIDE[dist_key(meta["Name"])]
     expression = meta.get("License-Expression") or ""
     free_text = (meta.get("License") or "").strip()
     if not expression and free_text and "\n" not in free_text and len(free_text) < 60:
@@ -140,6 +152,7 @@ def debian_component(package: str) -> Component:
             common = Path("/usr/share/common-licenses") / name
             if common.is_file():
                 texts.append(common)
+    reviewed = next((v for pattern, v in DEBIAN_LICENCES.items() if fnmatch.fnmatch(package, pattern)), None)
     licences = (
         sorted(set(re.findall(r"^License: *(\S[^\n]*)$", texts[0].read_text("utf-8"), re.MULTILINE))) if texts else []
     )
@@ -147,7 +160,7 @@ def debian_component(package: str) -> Component:
     return Component(
         name=f"{name} (Debian {package})" if name != package else f"{package} (Debian)",
         version=version,
-        licence=", ".join(licences) or "see the Debian copyright file",
+        licence=reviewed or "not reviewed: " + (", ".join(licences) or "see the Debian copyright file"),
         kind="native library from the build machine, loaded in-process",
         source=f"Debian source package {source_package} {source_version}: "
         f"https://snapshot.debian.org/package/{source_package}/{source_version}/",
@@ -334,7 +347,10 @@ def write(bundle: Path, components: list[Component]) -> Path:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     shutil.copyfile(ROOT / "LICENSE", folder / "Retake-LICENSE.txt")
-    lines = ["Retake: third-party notices", "=" * 27, "", BINARY_LICENCE, "", RELINK_NOTE, "",
+    copyleft = ", ".join(licence_check.copyleft_in_process(components)) or "none"
+    check = (f"Licence check: every component loaded in-process allows distribution under "
+             f"{licence_check.BINARY_LICENCE_ID}; those that require it (GPL, in-process): {copyleft}.")  # fmt: skip
+    lines = ["Retake: third-party notices", "=" * 27, "", BINARY_LICENCE, "", check, "", RELINK_NOTE, "",
              f"{len(components)} components:", ""]  # fmt: skip
     lines += [f"  {c.name} {c.version} — {c.licence}" for c in components]
     records = []
@@ -379,6 +395,9 @@ def main(argv: list[str] | None = None) -> int:
         components, unknown = collect(args.bundle, args.workpath, args.ffmpeg)
         if unknown:
             raise NoticeError(f"{len(unknown)} bundled files belong to no known component: " + ", ".join(unknown[:20]))
+        incompatible = licence_check.problems(components)
+        if incompatible:
+            raise NoticeError("licence check failed:\n  " + "\n  ".join(incompatible))
         notices = write(args.bundle, components)
     except (NoticeError, OSError, KeyError) as exc:
         print(f"notices: {exc}", file=sys.stderr)

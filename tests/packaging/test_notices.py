@@ -91,3 +91,25 @@ def test_system_libraries_are_named_by_their_debian_package(tmp_path):
     listed = json.loads((bundle / "licenses" / "components.json").read_text(encoding="utf-8"))
     zlib_entry = next(c for c in listed if "zlib1g" in c["name"])
     assert zlib_entry["files"] == ["libz.so.1"] and "snapshot.debian.org" in zlib_entry["source"]
+
+
+def test_licence_check_follows_how_each_component_is_linked():
+    import licence_check
+
+    assert licence_check.compatible("MIT") and licence_check.compatible("LGPL-3.0-only OR GPL-2.0-only")
+    assert licence_check.compatible("BSD-3-Clause OR GPL-2.0-only") and licence_check.compatible(
+        "FTL OR GPL-2.0-or-later"
+    )
+    assert not licence_check.compatible("GPL-2.0-only") and not licence_check.compatible("MIT AND GPL-2.0-only")
+    assert licence_check.strong_copyleft("GNU General Public License v3 (GPLv3)")
+    assert not licence_check.strong_copyleft("GPL-3.0-or-later WITH GCC-exception-3.1")
+    in_process, beside = "native library, loaded in-process", "separate executable (aggregate)"
+    parts = [
+        notices.Component("pedalboard", "1", "GNU General Public License v3 (GPLv3)", "Python distribution", "x"),
+        notices.Component("ffmpeg", "1", "GPL-2.0-only", beside, "x"),  # an aggregate may be GPL-2.0-only
+        notices.Component("gpl2lib", "1", "GPL-2.0-only", in_process, "x"),
+        notices.Component("newlib (Debian)", "1", "not reviewed: BSD-3-clause", in_process, "x"),
+    ]
+    found = licence_check.problems(parts)
+    assert len(found) == 2 and "gpl2lib" in found[0] and "not reviewed" in found[1]
+    assert licence_check.copyleft_in_process(parts) == ["pedalboard", "gpl2lib"]
