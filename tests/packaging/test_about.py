@@ -29,7 +29,7 @@ def test_engine_in_use_reads_what_the_settings_wrote(tmp_path, qapp):
     assert about.engine_in_use(path) == parse_engine("local").label  # no settings yet: the default
     settings = Settings(str(path))
     settings.set(Options.engine, "musicgpt")
-    settings._store.sync()
+    settings.sync()
     assert about.engine_in_use(path) == parse_engine("musicgpt").label
     path.write_text("[settings]\nengine=ftp://nowhere\n")
     assert "not a valid engine" in about.engine_in_use(path)
