@@ -89,7 +89,7 @@ def engine_in_use(settings_file: Path | None = None) -> str:
     from desktop_app.api.errors import ServiceError
 
     parser = configparser.ConfigParser(interpolation=None)
-    with contextlib.suppress(OSError, configparser.Error):
+    with contextlib.suppress(OSError, configparser.Error):  # unreadable or no config folder: the default engine
         parser.read(settings_file or config_dir() / "retake.ini", encoding="utf-8")
     chosen = parser.get("settings", "engine", fallback="local").strip().strip('"') or "local"
     try:
@@ -130,7 +130,7 @@ def notices_text() -> str:
         except OSError as error:
             return f"The notices file of this build could not be read: {path} ({error.strerror})."
     rows = []
-    for dist in sorted(importlib.metadata.distributions(), key=lambda d: d.metadata["Name"].lower()):
+    for dist in sorted(importlib.metadata.distributions(), key=lambda d: (d.metadata["Name"] or "").lower()):
         meta = dist.metadata
         licence = meta.get("License-Expression") or next(
             (c.split(" :: ")[-1] for c in meta.get_all("Classifier") or () if c.startswith("License ::")), "?"
