@@ -113,3 +113,14 @@ def test_licence_check_follows_how_each_component_is_linked():
     found = licence_check.problems(parts)
     assert len(found) == 2 and "gpl2lib" in found[0] and "not reviewed" in found[1]
     assert licence_check.copyleft_in_process(parts) == ["pedalboard", "gpl2lib"]
+
+
+def test_the_build_helpers_need_only_the_standard_library():
+    import ast
+
+    own = {"notices", "notice_components", "licence_check", "twin_libraries"}
+    for name in own:
+        tree = ast.parse((ROOT / "packaging" / f"{name}.py").read_text(encoding="utf-8"))
+        modules = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        modules |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level == 0}
+        assert modules - {"__future__"} - own <= set(sys.stdlib_module_names), (name, modules)
