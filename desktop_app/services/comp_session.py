@@ -64,6 +64,7 @@ class CompSession(QObject):
         self._sources: dict[str, CompSource] = {ORIGINAL: CompSource(ORIGINAL, "Original", original)}
         self._ranges: tuple[CompRange, ...] = ()
         self._rendered: np.ndarray | None = None
+        self._reports: list[SeamReport] | None = None  # for the current ranges
         self._context: SongContext | None = None
 
     # -- sources (not undoable: they arrive with jobs) ---------------------------------------
@@ -82,7 +83,7 @@ class CompSession(QObject):
 
     def set_grid(self, grid: BeatGrid | None) -> None:
         self.grid = grid
-        self._context = None
+        self._context = self._reports = None
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -105,16 +106,15 @@ class CompSession(QObject):
         return self._rendered
 
     def seam_reports(self) -> list[SeamReport]:
-        """Every boundary's verdict, with a proposed position for the poor ones."""
-        seams = comp_seams(self.original, self.rate, self.segments())
-        if not seams:
-            return []
-        ctx = self._song_context()
-        reports = []
-        for seam in seams:
-            report = measure_seam(ctx, seam)
-            reports.append(with_proposal(ctx, seam, report) if report.verdict == POOR else report)
-        return reports
+        """Every boundary's verdict, with a proposed position for the poor ones (cached until an edit)."""
+        if self._reports is None:
+            seams = comp_seams(self.original, self.rate, self.segments())
+            ctx = self._song_context() if seams else None
+            self._reports = []
+            for seam in seams:
+                report = measure_seam(ctx, seam)
+                self._reports.append(with_proposal(ctx, seam, report) if report.verdict == POOR else report)
+        return list(self._reports)
 
     def describe(self) -> list[dict]:
         """The segments for an export's sidecar: take, job, engine and range in seconds."""
@@ -217,7 +217,7 @@ class CompSession(QObject):
 
     def _apply(self, ranges: tuple[CompRange, ...]) -> None:
         self._ranges = ranges
-        self._rendered = None
+        self._rendered = self._reports = None
         self.changed.emit()
 
     def _song_context(self) -> SongContext:
