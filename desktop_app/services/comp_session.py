@@ -85,6 +85,11 @@ class CompSession(QObject):
         self.grid = grid
         self._context = self._reports = None
 
+    def set_crossfade(self, seconds: float) -> None:
+        self.crossfade_s = max(0.0, float(seconds))
+        self._rendered = None
+        self.changed.emit()
+
     # -- reading ----------------------------------------------------------------------------
 
     @property

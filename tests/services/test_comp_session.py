@@ -101,6 +101,10 @@ def test_the_comp_renders_through_audio_comp(session: CompSession) -> None:
     expected = render(session.original, RATE, session.segments(), session.crossfade_s)
     assert np.array_equal(session.render(), expected)
     assert session.render() is session.render()  # cached until an edit
+    session.set_crossfade(0.0)
+    first, second = session.segments()  # no fades: each take exactly over its range
+    assert np.array_equal(session.render()[9 * RATE : 11 * RATE], first.samples[9 * RATE : 11 * RATE])
+    assert np.array_equal(session.render()[11 * RATE : 12 * RATE], second.samples[11 * RATE : 12 * RATE])
     session.undo_stack.undo()
     assert not np.array_equal(session.render(), expected)
 
