@@ -104,6 +104,7 @@ def region_seams(original: np.ndarray, take: np.ndarray, start: int, end: int) -
 
 
 def measure_seam(ctx: SongContext, seam: Seam) -> SeamReport:
+    """The four figures of one seam, its verdict, and the reason in words (worst figure first)."""
     level = level_step(ctx, seam)
     jump = spectral_jump(ctx, seam)
     timing = timing_slip(ctx, seam)
