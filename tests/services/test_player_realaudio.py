@@ -7,6 +7,7 @@ none. Where ``pulseaudio`` is not installed or will not start, it is skipped wit
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -46,10 +47,8 @@ def null_sink(tmp_path_factory):
             daemon.kill()
             reason = daemon.stderr.read().decode(errors="replace").strip().splitlines()[-1:] if daemon.stderr else []
             pytest.skip(f"could not start a PulseAudio daemon: {' '.join(reason) or 'no answer'}")
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             daemon.wait(timeout=0.1)  # returns at once if the daemon died
-        except subprocess.TimeoutExpired:
-            pass
     previous = os.environ.get("PULSE_SERVER")
     os.environ["PULSE_SERVER"] = server
     _rescan_portaudio()
