@@ -64,7 +64,13 @@ def _context_spans(frames: int, start: int, end: int, rate: int) -> list[tuple[i
 
 
 def _mono(samples: np.ndarray) -> np.ndarray:
-    return samples.mean(axis=1, dtype=np.float64) if samples.ndim == 2 else samples.astype(np.float64)
+    if samples.ndim == 1:
+        return samples.astype(np.float64)
+    # Column by column: numpy's mean over a short axis 1 is several times slower.
+    mono = samples[:, 0].astype(np.float64)
+    for channel in range(1, samples.shape[1]):
+        mono += samples[:, channel]
+    return mono / samples.shape[1]
 
 
 def _window(samples: np.ndarray, lo: int, hi: int) -> np.ndarray:
@@ -147,7 +153,6 @@ def _decimated(samples: np.ndarray, factor: int) -> np.ndarray:
     out = np.empty(count, np.float32)
     for lo in range(0, count, _DECIMATE_BLOCK):
         hi = min(count, lo + _DECIMATE_BLOCK)
-        chunk = np.asarray(samples[lo * factor : hi * factor], dtype=np.float32)
-        mono = chunk.mean(axis=1) if chunk.ndim == 2 else chunk
-        out[lo:hi] = mono.reshape(-1, factor).mean(axis=1)
+        chunk = np.ascontiguousarray(samples[lo * factor : hi * factor], dtype=np.float32)
+        out[lo:hi] = chunk.reshape(hi - lo, -1).mean(axis=1)  # every channel of `factor` frames at once
     return out

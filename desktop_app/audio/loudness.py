@@ -182,11 +182,11 @@ def _chunk_peaks(data: np.ndarray, start: int, end: int) -> np.ndarray:
     """Largest absolute sample of each ``_PEAK_CHUNK`` frames of ``data[start:end]``, read block by block."""
     peaks = []
     for lo in range(start, end, _BLOCK_FRAMES):  # _BLOCK_FRAMES is a multiple of _PEAK_CHUNK
-        block = np.abs(np.asarray(data[lo : min(end, lo + _BLOCK_FRAMES)], dtype=np.float32)).max(axis=1)
-        whole = block.size // _PEAK_CHUNK * _PEAK_CHUNK
-        peaks.append(block[:whole].reshape(-1, _PEAK_CHUNK).max(axis=1))
-        if whole < block.size:
-            peaks.append(block[whole:].max(keepdims=True))
+        block = np.abs(np.ascontiguousarray(data[lo : min(end, lo + _BLOCK_FRAMES)], dtype=np.float32))
+        whole = block.shape[0] // _PEAK_CHUNK * _PEAK_CHUNK
+        peaks.append(block[:whole].reshape(-1, _PEAK_CHUNK * block.shape[1]).max(axis=1))  # every channel at once
+        if whole < block.shape[0]:
+            peaks.append(block[whole:].max(keepdims=True).ravel())
     return np.concatenate(peaks)
 
 
