@@ -64,11 +64,12 @@ def main() -> None:
     take = np.roll(song, 777, axis=0)
     two_minutes = song[: RATE * 120]
     region = (300 * RATE, 310 * RATE)
+    context = (region[0] - 10 * RATE, region[1] + 10 * RATE)
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; song {song.nbytes / 1e6:.0f} MB float32")
     rows = [
         ("bare pass: peak sample of 10 min", lambda: np.abs(song).max()),
         ("loudness + true peak, 10 min", lambda: measure(song, RATE)),
-        ("loudness + true peak, 30 s span", lambda: measure(song, RATE, start=region[0] - 10 * RATE, end=region[1] + 10 * RATE)),
+        ("loudness + true peak, 30 s span", lambda: measure(song, RATE, start=context[0], end=context[1])),
         ("align, 10 s region of 10 min", lambda: estimate_offset(song, take, *region, RATE)),
         ("align, whole 10-min track", lambda: estimate_offset(song, take, 0, song.shape[0], RATE)),
         ("new meter, 2 min", lambda: measure(two_minutes, RATE)),
