@@ -10,7 +10,7 @@ import pytest
 
 import desktop_app
 
-CORE_LAYERS = ("audio", "api", "jobs", "engine")
+CORE_LAYERS = ("audio", "api", "jobs", "engine", "lyrics")
 
 
 def _modules_of(layer: str) -> list[str]:
