@@ -20,6 +20,7 @@ _WORD_TAG = re.compile(r"<" + _TIME + r">")
 _META_TAG = re.compile(r"^\[([A-Za-z#][A-Za-z0-9_# -]*):(.*)\]$")
 # A leading bracket with a digit promises a time tag; anything else after it is a mistake.
 _LOOKS_TIMED = re.compile(r"^\[\s*[-\d]")
+_LOOKS_WORD_TIMED = re.compile(r"<\s*\d+:")
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,9 @@ class Problem:
 def parse_time(minutes: str, seconds: str, fraction: str | None) -> float:
     if int(seconds) >= 60:
         raise ValueError(f"{seconds} is not a number of seconds (00–59)")
-    frac = int(fraction) / 10 ** len(fraction) if fraction else 0.0
-    return int(minutes) * 60 + int(seconds) + frac
+    millis = int(fraction.ljust(3, "0")) if fraction else 0
+    # One division of whole milliseconds: 1.89 reads back as the same float it was written from.
+    return ((int(minutes) * 60 + int(seconds)) * 1000 + millis) / 1000
 
 
 def format_time(seconds: float) -> str:
@@ -163,6 +165,11 @@ def _leading_times(line: str) -> tuple[list[float], str]:
 
 def _words(rest: str, line_start: float | None) -> tuple[tuple[Word, ...], float | None]:
     matches = list(_WORD_TAG.finditer(rest))
+    starts = {m.start() for m in matches}
+    for botched in _LOOKS_WORD_TIMED.finditer(rest):
+        if botched.start() not in starts:
+            tag = rest[botched.start() : rest.find(">", botched.start()) + 1 or botched.end() + 6]
+            raise ValueError(f"“{tag}” is not a word time (write <mm:ss.xx>)")
     if not matches:
         return (), None
     if line_start is None:

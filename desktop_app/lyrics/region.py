@@ -1,9 +1,9 @@
 """Picked lines → the region to redo: their sung span, snapped outward to the beat grid (no Qt).
 
 Outward, so no sung syllable of the picked lines falls outside the region; to bars by default
-(a service regenerates a bar more naturally than half of one), and a boundary already within a
-few milliseconds of a bar line counts as on it, so the region reaches less than one bar past
-the span on either side.
+(a service regenerates a bar more naturally than half of one); the region reaches less than one
+bar past the span on either side; only float noise counts as "on a bar line", so the span is always
+inside the region.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from desktop_app.audio.snap import BeatGrid
 from desktop_app.lyrics.model import Lyrics, LyricsError
 
-_ON_GRID_S = 0.005
+_ON_GRID_S = 1e-6
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,9 @@ def snap_outward(
         tolerance = _ON_GRID_S / step
         first = math.floor((start - grid.origin) / step + tolerance)
         last = math.ceil((end - grid.origin) / step - tolerance)
-        start, end = grid.origin + first * step, grid.origin + max(last, first + 1) * step
+        # min/max: a bar line a hair inside the span (float noise) must not cut a syllable off.
+        start = min(start, grid.origin + first * step)
+        end = max(end, grid.origin + max(last, first + 1) * step)
     start = max(0.0, start)
     if duration is not None:
         end = min(end, duration)
