@@ -35,7 +35,7 @@ def opened(qtbot, song_path, tmp_path):
 
 
 def test_lyrics_survive_a_restart_keyed_by_the_song(opened, tmp_path) -> None:
-    document, _, lyrics = opened()
+    _, _, lyrics = opened()
     assert lyrics.set_text(TIMED) == []
     assert list((tmp_path / "lyrics").glob("*.lrc"))
     _, _, again = opened()  # a new session opening the same file

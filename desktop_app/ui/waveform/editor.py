@@ -42,6 +42,10 @@ class WaveformEditor(QWidget):
         self.view.hover_changed.connect(self.hover_changed)
         self.ruler.origin_dragged.connect(self.origin_dragged)
 
+    def add_lane(self, lane: QWidget) -> None:
+        """Put a lane on the shared time axis under the ruler (the lyrics lane); same width as the view."""
+        self.layout().insertWidget(1, lane)
+
     # -- inputs -------------------------------------------------------------------------------
 
     def set_pyramid(self, pyramid: PeakPyramid | None, rate: int, *, loading_fraction: float | None = None) -> None:
