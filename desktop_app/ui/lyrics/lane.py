@@ -8,7 +8,7 @@ in tap mode Enter times the next line at the playhead and Esc stops.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
@@ -162,17 +162,39 @@ class LyricsLane(QWidget):
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         x = event.position().x()
         if self._dragging is not None:
-            self.lyrics.set_line_start(self._dragging, self.timeline.x_to_time(x))
+            self.lyrics.set_line_start(self._dragging, self._clamped(self._dragging, self.timeline.x_to_time(x)))
             return
         near_edge = self.edge_at(x) is not None
         self.setCursor(Qt.CursorShape.SizeHorCursor if near_edge else Qt.CursorShape.PointingHandCursor)
         self.setToolTip("Drag to move where this line starts" if near_edge else
                         "Click to pick a line (Shift+click: several); ←/→ nudge")  # fmt: skip
 
+    def _clamped(self, index: int, t: float) -> float:
+        """A dragged start stops a hundredth short of its neighbours' starts: it cannot pass them."""
+        lines = self.lyrics.lyrics.lines
+        before = [line.start for line in lines[:index] if line.start is not None]
+        after = [line.start for line in lines[index + 1 :] if line.start is not None]
+        low = before[-1] + 0.01 if before else 0.0
+        high = after[0] - 0.01 if after else (self.lyrics.duration or t)
+        return min(max(t, low), high)
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         self._dragging = None
 
     # -- keys -------------------------------------------------------------------------------------
+
+    def event(self, event: QEvent) -> bool:
+        # The window's ←/→ (nudge the region) and Enter shortcuts must not steal the lane's own keys.
+        if event.type() == QEvent.Type.ShortcutOverride and self._owns_key(event):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def _owns_key(self, event: QKeyEvent) -> bool:
+        key = event.key()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape):
+            return self.lyrics.tap_next is not None
+        return key in (Qt.Key.Key_Left, Qt.Key.Key_Right) and self.lyrics.selection is not None
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
