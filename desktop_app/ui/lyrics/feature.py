@@ -24,6 +24,8 @@ class LyricsFeature(QObject):
         # Scrollable: in a short window the diff scrolls into view instead of being cut off.
         self.dock = window.add_dock(scrollable(self.panel), Qt.DockWidgetArea.BottomDockWidgetArea, "Lyrics")
         window.tabifyDockWidget(window.jobs.queue_dock, self.dock)
+        if getattr(window, "results", None) is not None:
+            window.results.dock.raise_()  # tabifying raised the new tab; the takes stay in front
         window.player.position_changed.connect(self.lane.set_playhead)
         self.service.edit_changed.connect(self.fill_form)
         self.service.message.connect(lambda text: window.statusBar().showMessage(text, 6000))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -93,6 +93,10 @@ class LyricsPanel(QWidget):
         lyrics.tapping_changed.connect(self._tapping_changed)
         lyrics.message.connect(self.status.setText)
         self._show_lyrics()
+
+    def sizeHint(self) -> QSize:
+        # Modest: the bottom dock's height follows its tallest tab, and the waveform needs the room.
+        return QSize(700, 170)
 
     # -- actions ----------------------------------------------------------------------------------
 
