@@ -98,7 +98,7 @@ def test_new_words_fill_the_inpaint_form_and_show_the_diff(window) -> None:
     assert window.jobs.panel.operation is Operation.INPAINT
     assert fields["lyrics_section_to_replace"].value() == "a better third line"
     assert fields["lyrics"].value() == "[Verse]\nfirst line\nsecond line\na better third line\n[Chorus]\nfourth line"
-    diff = window.lyrics.panel.diff.text()
+    diff = window.lyrics.panel.diff.toPlainText()
     assert "- third line" in diff and "+ a better third line" in diff
     request = window.jobs.panel.request()
     assert request.lyrics_section_to_replace == "a better third line"

@@ -10,20 +10,21 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QFontDatabase, QFontMetrics
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QPlainTextEdit,
     QPushButton,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_app.lyrics import LyricsEdit, format_time, write_lrc, write_text
 from desktop_app.services.lyrics import SongLyrics
+from desktop_app.ui.widgets import ElidedLabel
 
 LYRICS_FILTER = "Lyrics (*.lrc *.txt);;All files (*)"
 
@@ -60,14 +61,14 @@ class LyricsPanel(QWidget):
         )
         self.text.setMinimumHeight(60)
         left.addWidget(self.text, 1)
-        self.status = QLabel()
+        # One-line labels (full text in the tooltip): a wrapping label would make the scroll area
+        # size the panel by height-for-width and push the diff out of sight.
+        self.status = ElidedLabel()
         self.status.setObjectName("lyricsStatus")
-        self.status.setWordWrap(True)
         left.addWidget(self.status)
 
-        self.picked = QLabel("Click a line in the lyrics lane (Shift+click for more) to pick it.")
+        self.picked = ElidedLabel("Click a line in the lyrics lane (Shift+click for more) to pick it.")
         self.picked.setObjectName("lyricsPicked")
-        self.picked.setWordWrap(True)
         right.addWidget(self.picked)
         self.new_words = QPlainTextEdit()
         self.new_words.setObjectName("newWordsEdit")
@@ -75,11 +76,11 @@ class LyricsPanel(QWidget):
         self.new_words.setEnabled(False)
         self.new_words.setMinimumHeight(44)
         right.addWidget(self.new_words, 1)
-        self.diff = QLabel()
+        self.diff = QTextEdit()  # read-only and scrolling: a long diff never pushes the words box away
         self.diff.setObjectName("lyricsDiff")
+        self.diff.setReadOnly(True)
         self.diff.setFont(mono)
-        self.diff.setTextFormat(Qt.TextFormat.RichText)
-        self.diff.setWordWrap(True)
+        self.diff.setFixedHeight(QFontMetrics(mono).lineSpacing() * 4 + 12)
         right.addWidget(self.diff)
 
         self.apply_button.clicked.connect(self.apply_text)
@@ -102,11 +103,11 @@ class LyricsPanel(QWidget):
 
     def apply_text(self) -> None:
         problems = self.lyrics.set_text(self.text.toPlainText())
-        self.status.setText("\n".join(problems) if problems else "Lyrics saved with the song.")
+        self.status.setText("; ".join(problems) if problems else "Lyrics saved with the song.")
 
     def import_file(self, path: Path) -> None:
         problems = self.lyrics.import_file(path)
-        self.status.setText("\n".join(problems) if problems else f"Imported {Path(path).name}.")
+        self.status.setText("; ".join(problems) if problems else f"Imported {Path(path).name}.")
 
     def choose_import(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Import lyrics", "", LYRICS_FILTER)
@@ -163,8 +164,9 @@ class LyricsPanel(QWidget):
         rows = []
         for row in edit.diff.splitlines():
             colour = colours.get(row[:2], "#8b949e")
-            rows.append(f'<span style="color:{colour}">{html.escape(row)}</span>')
-        self.diff.setText("<br>".join(rows) if any(r[:2] in colours for r in edit.diff.splitlines()) else
+            rows.append(f'<span style="color:{colour}">{html.escape(row).replace(" ", "&nbsp;")}</span>')
+        changed = any(row[:2] in colours for row in edit.diff.splitlines())
+        self.diff.setHtml("<br>".join(rows) if changed else
                           '<span style="color:#8b949e">No change yet: type the new words above.</span>')  # fmt: skip
 
     def _tap_toggled(self, on: bool) -> None:
