@@ -249,4 +249,3 @@ class SongLyrics(QObject):
             self.store.save(self._key, self.lyrics)
         except OSError as exc:
             self.message.emit(f"The lyrics could not be saved ({exc.strerror or exc}); export them to keep them.")
-
