@@ -28,6 +28,7 @@ from desktop_app.lyrics import (
 from desktop_app.lyrics.store import LyricsStore
 from desktop_app.services import qt_guard  # noqa: F401  (must precede Qt use; see qt_guard.py)
 from desktop_app.services.document import Document
+from desktop_app.services.serial_worker import SerialWorker
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,8 @@ class SongLyrics(QObject):
     edit_changed = Signal(object)  # LyricsEdit | None: the request fields for the new words
     tapping_changed = Signal(bool)
     message = Signal(str)  # a sentence for the status bar (refusals, what a tap did)
+    loaded = Signal()  # the open song's saved lyrics (if any) have been read
+    _found = Signal(object, object, object)  # path, key, Lyrics | None (from the reading thread)
 
     def __init__(self, document: Document, player=None, store: LyricsStore | None = None, parent=None) -> None:
         super().__init__(parent)
@@ -50,7 +53,11 @@ class SongLyrics(QObject):
         self.edit: LyricsEdit | None = None
         self.tap_next: int | None = None  # the sung line number the next tap times
         self._key: str | None = None
+        self._reading: Path | None = None  # the song whose file is being hashed
         self._setting_region = False
+        # Hashing an hour-long WAV takes a second or two: never on the GUI thread.
+        self._worker = SerialWorker("lyrics-store")
+        self._found.connect(self._on_found)
         document.clip_changed.connect(self._song_opened)
         document.region.changed.connect(self._region_changed)
 
@@ -226,21 +233,41 @@ class SongLyrics(QObject):
             self.selection_changed.emit()
             self._update_edit()
 
+    def shutdown(self) -> None:
+        self._worker.shutdown()
+
     def _song_opened(self) -> None:
+        if getattr(self.document, "replacing_audio", False):
+            return  # a take spliced into the same song: its lyrics stay
         self.stop_tapping()
         self.selection, self.new_words, self._key = None, None, None
-        path = self.document.path
-        lyrics = None
-        if path is not None and path.is_file():
-            try:
-                self._key = self.store.key_for(path)
-                lyrics = self.store.load(self._key)
-            except OSError as exc:
-                log.warning("lyrics for %s not read: %s", path.name, exc)
-        self.lyrics = lyrics or Lyrics()
+        self.lyrics = Lyrics()
         self.selection_changed.emit()
         self.changed.emit()
         self._update_edit()
+        path = self.document.path
+        self._reading = path if path is not None and path.is_file() else None
+        if self._reading is not None:
+            self._worker.submit(lambda: self._found.emit(path, *self._read(path)))
+
+    def _read(self, path: Path) -> tuple[str | None, Lyrics | None]:
+        try:
+            key = self.store.key_for(path)
+            return key, self.store.load(key)
+        except OSError as exc:
+            log.warning("lyrics for %s not read: %s", path.name, exc)
+            return None, None
+
+    def _on_found(self, path: Path, key: str | None, lyrics: Lyrics | None) -> None:
+        if path != self._reading:
+            return  # another song was opened meanwhile
+        self._reading, self._key = None, key
+        if self.lyrics.lines:  # pasted while the file was being read: those are the song's lyrics now
+            self._save()
+        elif lyrics is not None:
+            self.lyrics = lyrics
+            self.changed.emit()
+        self.loaded.emit()
 
     def _save(self) -> None:
         if self._key is None:

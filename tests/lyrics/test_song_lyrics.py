@@ -21,7 +21,7 @@ def opened(qtbot, song_path, tmp_path):
         document = Document()
         player = Player()
         lyrics = SongLyrics(document, player, LyricsStore(tmp_path / "lyrics"))
-        with qtbot.waitSignal(document.tempo_estimated, timeout=20000):
+        with qtbot.waitSignals([document.tempo_estimated, lyrics.loaded], timeout=20000):
             document.open(song_path)
         player.set_source(document.clip.samples, document.clip.sample_rate)
         made.append((document, player))
@@ -37,7 +37,7 @@ def opened(qtbot, song_path, tmp_path):
 def test_lyrics_survive_a_restart_keyed_by_the_song(opened, tmp_path) -> None:
     _, _, lyrics = opened()
     assert lyrics.set_text(TIMED) == []
-    assert list((tmp_path / "lyrics").glob("*.lrc"))
+    assert len(list((tmp_path / "lyrics").glob("*.lrc"))) == 1
     _, _, again = opened()  # a new session opening the same file
     assert again.lyrics == lyrics.lyrics and again.lyrics.lines[2].start == 3.70
 
@@ -108,3 +108,14 @@ def test_untimed_lines_and_bad_moves_are_refused_with_a_sentence(opened) -> None
     assert lyrics.nudge(index, 0.05) is None and lyrics.lyrics.lines[index].start == 3.75
     assert "after the song ends" in lyrics.set_text("[05:00.00]too late\n")[0]
     assert messages
+
+
+def test_a_spliced_take_keeps_the_songs_lyrics(opened) -> None:
+    document, _, lyrics = opened()
+    lyrics.set_text(TIMED)
+    document.replacing_audio = True  # what working_version does when a take is spliced in
+    try:
+        document.clip_changed.emit()
+    finally:
+        document.replacing_audio = False
+    assert lyrics.lyrics.lines[2].text == "second line"

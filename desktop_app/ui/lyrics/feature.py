@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtWidgets import QMainWindow
 
 from desktop_app.api.models import Operation
@@ -31,6 +31,8 @@ class LyricsFeature(QObject):
         self.service.message.connect(lambda text: window.statusBar().showMessage(text, 6000))
         self.service.tapping_changed.connect(self._tapping)
         window.document.clip_changed.connect(self._song_opened)
+        self.service.loaded.connect(self._song_opened)
+        QCoreApplication.instance().aboutToQuit.connect(self.service.shutdown)
 
     def fill_form(self, edit: LyricsEdit | None) -> None:
         """The new words of the picked lines → the inpaint form's ``lyrics`` and section fields."""
