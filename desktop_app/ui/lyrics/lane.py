@@ -26,6 +26,7 @@ SECTION = QColor("#8fb3d9")
 HINT = QColor("#7d8893")
 TAP = QColor("#ff8a5c")
 PLAYHEAD = QColor("#ff5f56")
+WORD_TICK = QColor("#9fb4c7")
 LANE_HEIGHT = 30
 EDGE_GRAB_PX = 4
 NUDGE_S, FINE_NUDGE_S = 0.05, 0.01
@@ -101,6 +102,7 @@ class LyricsLane(QWidget):
                                       int(rect.width()) - 8)  # fmt: skip
             painter.setPen(PICKED_TEXT if chosen else TEXT)
             painter.drawText(rect.adjusted(5, 0, -3, 0), Qt.AlignmentFlag.AlignVCenter, text)
+            self._paint_word_ticks(painter, model.lines[index].words, rect)
         painter.setPen(SECTION)
         for line in model.lines:
             if line.is_section and line.start is not None:
@@ -112,6 +114,15 @@ class LyricsLane(QWidget):
         painter.setPen(QPen(QColor("#0e1013"), 1))
         painter.drawLine(0, self.height() - 1, self.width(), self.height() - 1)
         painter.end()
+
+    def _paint_word_ticks(self, painter: QPainter, words, rect: QRectF) -> None:
+        """Enhanced LRC's word starts as short ticks along the box's bottom edge."""
+        painter.setPen(QPen(WORD_TICK, 1))
+        for word in words:
+            if word.start is not None:
+                x = self.timeline.time_to_x(word.start)
+                if rect.left() < x < rect.right():
+                    painter.drawLine(QPointF(x, rect.bottom() - 4), QPointF(x, rect.bottom()))
 
     def _paint_hint(self, painter: QPainter, metrics: QFontMetrics) -> None:
         model = self.lyrics.lyrics
