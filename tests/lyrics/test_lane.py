@@ -41,11 +41,13 @@ def _paste(window, text: str) -> None:
     QTest.mouseClick(panel.apply_button, Qt.MouseButton.LeftButton)
 
 
-def test_the_lane_sits_under_the_ruler_and_invites_lyrics(window) -> None:
+def test_the_lane_sits_under_the_ruler_once_there_are_lyrics(window, qtbot) -> None:
     lane = _lane(window)
-    assert lane.isVisible() and lane.width() == window.editor.view.width()
+    assert not lane.isVisible()  # no lyrics: no empty row taking the takes' room
+    _paste(window, PLAIN)
+    qtbot.waitUntil(lambda: lane.isVisible() and lane.width() == window.editor.view.width())
     assert lane.y() == window.editor.ruler.geometry().bottom() + 1
-    assert lane.boxes() == []
+    assert lane.boxes() == []  # nothing timed yet
 
 
 def test_tap_timing_with_the_enter_key_on_the_silent_clock(window, qtbot) -> None:

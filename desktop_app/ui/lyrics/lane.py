@@ -27,7 +27,7 @@ HINT = QColor("#7d8893")
 TAP = QColor("#ff8a5c")
 PLAYHEAD = QColor("#ff5f56")
 WORD_TICK = QColor("#9fb4c7")
-LANE_HEIGHT = 30
+LANE_HEIGHT = 22
 EDGE_GRAB_PX = 4
 NUDGE_S, FINE_NUDGE_S = 0.05, 0.01
 
@@ -47,6 +47,12 @@ class LyricsLane(QWidget):
         timeline.changed.connect(self.update)
         for signal in (lyrics.changed, lyrics.selection_changed, lyrics.tapping_changed):
             signal.connect(self.update)
+        # Shown only for a song with lyrics: without them the row would take room from the takes below.
+        lyrics.changed.connect(self._show_if_any)
+        self._show_if_any()
+
+    def _show_if_any(self) -> None:
+        self.setVisible(bool(self.lyrics.lyrics.lines))
 
     def sizeHint(self) -> QSize:
         return QSize(900, LANE_HEIGHT)
@@ -67,7 +73,7 @@ class LyricsLane(QWidget):
             if line.start is None or end is None:
                 continue
             x0, x1 = self.timeline.time_to_x(line.start), self.timeline.time_to_x(end)
-            out.append((number, index, QRectF(x0, 3, max(2.0, x1 - x0 - 1), LANE_HEIGHT - 6)))
+            out.append((number, index, QRectF(x0, 2, max(2.0, x1 - x0 - 1), LANE_HEIGHT - 5)))
         return out
 
     def edge_at(self, x: float) -> int | None:
@@ -143,7 +149,7 @@ class LyricsLane(QWidget):
         else:
             return
         width = metrics.horizontalAdvance(hint) + 12
-        rect = QRectF(self.width() - width - 4, 4, width, LANE_HEIGHT - 8)
+        rect = QRectF(self.width() - width - 4, 2, width, LANE_HEIGHT - 5)
         if not model.is_timed:
             rect.moveLeft(6)
         painter.fillRect(rect, BACKGROUND)
