@@ -26,6 +26,7 @@ from desktop_app.lyrics import (
     write_text,
 )
 from desktop_app.lyrics.store import LyricsStore
+from desktop_app.lyrics.takes import adopt_edit, from_timestamped
 from desktop_app.services import qt_guard  # noqa: F401  (must precede Qt use; see qt_guard.py)
 from desktop_app.services.document import Document
 from desktop_app.services.serial_worker import SerialWorker
@@ -53,6 +54,11 @@ class SongLyrics(QObject):
         self.edit: LyricsEdit | None = None
         self.tap_next: int | None = None  # the sung line number the next tap times
         self._key: str | None = None
+        # Each version of the song's audio (source, spliced takes) with its lyrics, so undoing a
+        # splice brings the words back too; compared by identity (the undo stack keeps the arrays).
+        self._versions: list[tuple[object, Lyrics]] = []
+        self._current_audio: object | None = None
+        self._fresh_audio = False  # the audio just became a version not heard before (a splice)
         self._reading: Path | None = None  # the song whose file is being hashed
         self._setting_region = False
         # Hashing an hour-long WAV takes a second or two: never on the GUI thread.
@@ -236,9 +242,38 @@ class SongLyrics(QObject):
     def shutdown(self) -> None:
         self._worker.shutdown()
 
+    def adopt_take(self, edited_text: str, take_rows: list[dict] | None, region: tuple[float, float] | None) -> bool:
+        """A take of an inpaint that sang ``edited_text`` was just used: the song's lyrics follow it.
+
+        Only right after the audio changed to a new version (a failed splice changes nothing).
+        """
+        if not self._fresh_audio or not edited_text or not self.lyrics.lines:
+            return False
+        self._fresh_audio = False
+        take = from_timestamped(take_rows) if take_rows else None
+        adopted = adopt_edit(self.lyrics, edited_text, take, region)
+        if adopted.text() == self.lyrics.text():
+            return False
+        self._replace(adopted)
+        self.message.emit("The song's lyrics now have the take's words; Ctrl+Z brings the old ones back.")
+        return True
+
+    def _audio_replaced(self) -> None:
+        """A splice, a whole take, back to original, or undo/redo of one: the words go with the audio."""
+        samples = self.document.clip.samples
+        self._versions = [(a, lyr) for a, lyr in self._versions if a is not self._current_audio]
+        self._versions.append((self._current_audio, self.lyrics))
+        self._current_audio = samples
+        known = next((lyr for audio, lyr in self._versions if audio is samples), None)
+        self._fresh_audio = known is None
+        if known is not None and known != self.lyrics:
+            self._replace(known)
+
     def _song_opened(self) -> None:
         if getattr(self.document, "replacing_audio", False):
-            return  # a take spliced into the same song: its lyrics stay
+            self._audio_replaced()
+            return
+        self._versions, self._current_audio, self._fresh_audio = [], self.document.clip.samples, False
         self.stop_tapping()
         self.selection, self.new_words, self._key = None, None, None
         self.lyrics = Lyrics()

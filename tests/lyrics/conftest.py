@@ -6,6 +6,7 @@ same file in every test.
 
 import pytest
 
+from tests.results.conftest import finished_job, results_window  # noqa: F401  (fixtures)
 from tests.ui.conftest import song_path, window  # noqa: F401  (fixtures)
 
 

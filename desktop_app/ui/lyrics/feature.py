@@ -33,6 +33,9 @@ class LyricsFeature(QObject):
         window.document.clip_changed.connect(self._song_opened)
         self.service.loaded.connect(self._song_opened)
         QCoreApplication.instance().aboutToQuit.connect(self.service.shutdown)
+        results = getattr(window, "results", None)
+        if results is not None:  # after the results feature's own handler: the splice is in place
+            results.panel.splice_requested.connect(self._take_used)
 
     def fill_form(self, edit: LyricsEdit | None) -> None:
         """The new words of the picked lines → the inpaint form's ``lyrics`` and section fields."""
@@ -42,6 +45,23 @@ class LyricsFeature(QObject):
         panel.set_operation(Operation.INPAINT)
         panel.forms[Operation.INPAINT].set_values({"lyrics": edit.lyrics, "lyrics_section_to_replace": edit.section})
         panel.validate()
+
+    def _take_used(self, key: str) -> None:
+        """“Use this take” on an inpaint whose lyrics were edited: the song's lyrics take its words."""
+        job_id, _, index = key.partition(":")
+        if not index.isdigit():
+            return
+        store = self.window.results.store
+        try:
+            job = store.get(job_id)
+        except KeyError:
+            return
+        params = job.params or {}
+        if job.operation != Operation.INPAINT.value or not params.get("lyrics"):
+            return
+        take = next((t for t in store.takes(job_id) if t.idx == int(index)), None)
+        region = (float(params["replace_start_at"]), float(params["replace_end_at"]))
+        self.service.adopt_take(params["lyrics"], take.lyrics_timestamped if take else None, region)
 
     def _tapping(self, on: bool) -> None:
         if on:
