@@ -162,3 +162,14 @@ def test_import_reports_bad_lines_and_export_round_trips(window, tmp_path) -> No
     assert out.read_text(encoding="utf-8") == TIMED
     window.lyrics.service.export(tmp_path / "out.txt")
     assert (tmp_path / "out.txt").read_text(encoding="utf-8") == PLAIN + "\n"
+
+
+def test_typed_lyrics_are_kept_without_pressing_apply(window) -> None:
+    panel = window.lyrics.panel
+    panel.text.setFocus()
+    QTest.keyClicks(panel.text, "first typed line")
+    QTest.keyClick(panel.text, Qt.Key.Key_Return)
+    QTest.keyClicks(panel.text, "second typed line")
+    QTest.mouseClick(panel.tap_button, Qt.MouseButton.LeftButton)  # straight to tapping: what was typed is used
+    assert [line.text for line in window.lyrics.service.lyrics.lines] == ["first typed line", "second typed line"]
+    assert window.lyrics.service.tap_next == 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QEvent, QSize
 from PySide6.QtGui import QFontDatabase, QFontMetrics
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -83,6 +83,7 @@ class LyricsPanel(QWidget):
         self.diff.setFixedHeight(QFontMetrics(mono).lineSpacing() * 4 + 12)
         right.addWidget(self.diff)
 
+        self.text.installEventFilter(self)  # leaving the box applies what was typed: nothing is lost
         self.apply_button.clicked.connect(self.apply_text)
         self.import_button.clicked.connect(self.choose_import)
         self.export_button.clicked.connect(self.choose_export)
@@ -98,6 +99,18 @@ class LyricsPanel(QWidget):
     def sizeHint(self) -> QSize:
         # Modest: the bottom dock's height follows its tallest tab, and the waveform needs the room.
         return QSize(700, 170)
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.text and event.type() == QEvent.Type.FocusOut and self._text_edited():
+            self.apply_text()
+        return super().eventFilter(watched, event)
+
+    def _text_edited(self) -> bool:
+        return self.text.toPlainText().rstrip("\n") != self._rendered().rstrip("\n")
+
+    def _rendered(self) -> str:
+        model = self.lyrics.lyrics
+        return write_lrc(model) if model.is_timed else write_text(model) if model.lines else ""
 
     # -- actions ----------------------------------------------------------------------------------
 
@@ -126,10 +139,8 @@ class LyricsPanel(QWidget):
     # -- reactions ----------------------------------------------------------------------------------
 
     def _show_lyrics(self) -> None:
-        model = self.lyrics.lyrics
-        text = write_lrc(model) if model.is_timed else write_text(model) if model.lines else ""
-        if text.rstrip("\n") != self.text.toPlainText().rstrip("\n"):
-            self.text.setPlainText(text.rstrip("\n"))
+        if self._text_edited():
+            self.text.setPlainText(self._rendered().rstrip("\n"))
 
     def _show_selection(self) -> None:
         selection = self.lyrics.selection
@@ -170,6 +181,8 @@ class LyricsPanel(QWidget):
                           '<span style="color:#8b949e">No change yet: type the new words above.</span>')  # fmt: skip
 
     def _tap_toggled(self, on: bool) -> None:
+        if on and self._text_edited():
+            self.apply_text()  # tap the lines as typed, not the ones before the last edit
         if on and self.lyrics.tap_next is None:
             self.lyrics.start_tapping(self.lyrics.selection[0] if self.lyrics.selection else 1)
         elif not on and self.lyrics.tap_next is not None:
