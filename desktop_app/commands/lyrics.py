@@ -45,11 +45,13 @@ def _read(path: Path):
 
 def _line_rows(lyrics) -> list[dict]:
     rows = []
+    ends = lyrics.line_ends()
+    numbers = {index: number for number, index in enumerate(lyrics.sung_indices(), start=1)}
     for index, line in enumerate(lyrics.lines):
         kind = "sung" if line.is_sung else "section" if line.is_section else "blank"
-        end = lyrics.line_end(index) if line.start is not None and line.is_sung else None
+        end = ends[index] if line.start is not None and line.is_sung else None
         words = [{"text": w.text, "start": w.start} for w in line.words]
-        rows.append({"number": lyrics.number_of(index), "kind": kind, "text": line.text, "start": line.start,
+        rows.append({"number": numbers.get(index), "kind": kind, "text": line.text, "start": line.start,
                      "end": end, "words": words})  # fmt: skip
     return rows
 

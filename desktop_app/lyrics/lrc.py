@@ -106,38 +106,45 @@ def write_text(lyrics: Lyrics) -> str:
 
 def check_times(lyrics: Lyrics, duration: float | None = None) -> None:
     """Refuse times that cannot describe one performance: backwards, overlapping, past the end."""
+    ends = lyrics.line_ends(duration)
     previous: tuple[int, LyricLine] | None = None
     for index, line in enumerate(lyrics.lines):
         if line.start is None:
             continue
-        label = _label(lyrics, index)
         if line.start < 0:
-            raise LyricsError(f"{label} starts before the song does ({format_time(line.start)}).")
+            raise LyricsError(f"{_label(lyrics, index)} starts before the song does ({format_time(line.start)}).")
         if duration is not None and line.start > duration + 1e-6:
             raise LyricsError(
-                f"{label} starts at {format_time(line.start)}, after the song ends ({format_time(duration)})."
+                f"{_label(lyrics, index)} starts at {format_time(line.start)}, "
+                f"after the song ends ({format_time(duration)})."
             )
         if previous is not None:
             before_index, before = previous
             if line.start < before.start:  # type: ignore[operator]
                 raise LyricsError(
-                    f"{label} starts at {format_time(line.start)}, before {_label(lyrics, before_index)} "
-                    f"({format_time(before.start)}): the times are out of order."  # type: ignore[arg-type]
+                    f"{_label(lyrics, index)} starts at {format_time(line.start)}, before "
+                    f"{_label(lyrics, before_index)} ({format_time(before.start)}): the times are out of order."  # type: ignore[arg-type]
                 )
             if line.start == before.start and before.is_sung and line.is_sung:
-                raise LyricsError(f"{label} starts at the same time as {_label(lyrics, before_index)}: they overlap.")
-        word_times = [w.start for w in line.words if w.start is not None]
-        if line.words_end is not None:
-            word_times.append(line.words_end)
-        if word_times != sorted(word_times) or (word_times and word_times[0] < line.start - 1e-6):
-            raise LyricsError(f"The word times of {label.lower()} are out of order.")
-        end = lyrics.line_end(index, duration)
-        if word_times and end is not None and word_times[-1] > end + 1e-6:
-            raise LyricsError(
-                f"The words of {label.lower()} run to {format_time(word_times[-1])}, "
-                f"past the start of the next line ({format_time(end)}): they overlap."
-            )
+                raise LyricsError(
+                    f"{_label(lyrics, index)} starts at the same time as {_label(lyrics, before_index)}: they overlap."
+                )
+        _check_words(lyrics, index, ends[index])
         previous = (index, line)
+
+
+def _check_words(lyrics: Lyrics, index: int, end: float | None) -> None:
+    line = lyrics.lines[index]
+    word_times = [w.start for w in line.words if w.start is not None]
+    if line.words_end is not None:
+        word_times.append(line.words_end)
+    if word_times != sorted(word_times) or (word_times and word_times[0] < line.start - 1e-6):  # type: ignore[operator]
+        raise LyricsError(f"The word times of {_label(lyrics, index).lower()} are out of order.")
+    if word_times and end is not None and word_times[-1] > end + 1e-6:
+        raise LyricsError(
+            f"The words of {_label(lyrics, index).lower()} run to {format_time(word_times[-1])}, "
+            f"past the start of the next line ({format_time(end)}): they overlap."
+        )
 
 
 def _label(lyrics: Lyrics, index: int) -> str:

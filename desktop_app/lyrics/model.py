@@ -88,6 +88,16 @@ class Lyrics:
                 return later.start
         return duration
 
+    def line_ends(self, duration: float | None = None) -> list[float | None]:
+        """:meth:`line_end` of every line in one backward pass (long files stay linear)."""
+        ends: list[float | None] = [None] * len(self.lines)
+        following = duration
+        for index in range(len(self.lines) - 1, -1, -1):
+            ends[index] = following
+            if self.lines[index].start is not None:
+                following = self.lines[index].start
+        return ends
+
     def span(self, first: int, last: int, duration: float | None = None) -> tuple[float, float]:
         """Seconds from the start of ``lines[first]`` to the end of ``lines[last]`` (indices).
 

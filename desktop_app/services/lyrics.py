@@ -192,10 +192,10 @@ class SongLyrics(QObject):
 
     def sung_line_at(self, seconds: float) -> int | None:
         """The number of the sung line heard at ``seconds``."""
+        ends = self.lyrics.line_ends(self.duration)
         for number, index in enumerate(self.lyrics.sung_indices(), start=1):
-            line = self.lyrics.lines[index]
-            end = self.lyrics.line_end(index, self.duration)
-            if line.start is not None and end is not None and line.start <= seconds < end:
+            start, end = self.lyrics.lines[index].start, ends[index]
+            if start is not None and end is not None and start <= seconds < end:
                 return number
         return None
 
@@ -228,9 +228,9 @@ class SongLyrics(QObject):
         bounds = self.document.region.bounds()
         picked: list[int] = []
         if bounds is not None:
+            ends = self.lyrics.line_ends(self.duration)
             for number, index in enumerate(self.lyrics.sung_indices(), start=1):
-                start = self.lyrics.lines[index].start
-                end = self.lyrics.line_end(index, self.duration)
+                start, end = self.lyrics.lines[index].start, ends[index]
                 if start is not None and end is not None and bounds[0] <= (start + end) / 2 < bounds[1]:
                     picked.append(number)
         selection = (picked[0], picked[-1]) if picked else None

@@ -65,11 +65,11 @@ class LyricsLane(QWidget):
 
     def boxes(self) -> list[tuple[int, int, QRectF]]:
         """(line number, index into lines, rectangle) of every timed sung line."""
-        model, duration = self.lyrics.lyrics, self.lyrics.duration
+        model = self.lyrics.lyrics
+        ends = model.line_ends(self.lyrics.duration)
         out = []
         for number, index in enumerate(model.sung_indices(), start=1):
-            line = model.lines[index]
-            end = model.line_end(index, duration)
+            line, end = model.lines[index], ends[index]
             if line.start is None or end is None:
                 continue
             x0, x1 = self.timeline.time_to_x(line.start), self.timeline.time_to_x(end)
