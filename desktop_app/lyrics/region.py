@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from desktop_app.audio.snap import BeatGrid
 from desktop_app.lyrics.model import Lyrics, LyricsError
+
+if TYPE_CHECKING:  # only its attributes are used: `retake lyrics` need not load the audio stack
+    from desktop_app.audio.snap import BeatGrid
 
 _ON_GRID_S = 1e-6
 
