@@ -10,6 +10,7 @@ from desktop_app.lyrics import LyricsEdit
 from desktop_app.services.lyrics import SongLyrics
 from desktop_app.ui.lyrics.lane import LyricsLane
 from desktop_app.ui.lyrics.panel import LyricsPanel
+from desktop_app.ui.lyrics.take_words import attach_take_words
 from desktop_app.ui.widgets import scrollable
 
 
@@ -34,8 +35,9 @@ class LyricsFeature(QObject):
         self.service.loaded.connect(self._song_opened)
         QCoreApplication.instance().aboutToQuit.connect(self.service.shutdown)
         results = getattr(window, "results", None)
-        if results is not None:  # after the results feature's own handler: the splice is in place
+        if results is not None:  # after the results feature's own handlers: the splice is in place
             results.panel.splice_requested.connect(self._take_used)
+            attach_take_words(results.panel, results.comparison, results.store, window.editor.timeline)
 
     def fill_form(self, edit: LyricsEdit | None) -> None:
         """The new words of the picked lines → the inpaint form's ``lyrics`` and section fields."""

@@ -32,6 +32,16 @@ EDGE_GRAB_PX = 4
 NUDGE_S, FINE_NUDGE_S = 0.05, 0.01
 
 
+def draw_line_box(painter: QPainter, metrics: QFontMetrics, rect: QRectF, text: str, *, chosen: bool = False) -> None:
+    """One sung line as a rounded box with its (elided) words: the lyrics lane and the take lanes."""
+    painter.setPen(QPen(PICKED_EDGE if chosen else LINE_EDGE, 1))
+    painter.setBrush(PICKED_FILL if chosen else LINE_FILL)
+    painter.drawRoundedRect(rect, 3, 3)
+    painter.setPen(PICKED_TEXT if chosen else TEXT)
+    elided = metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(0, int(rect.width()) - 8))
+    painter.drawText(rect.adjusted(5, 0, -3, 0), Qt.AlignmentFlag.AlignVCenter, elided)
+
+
 class LyricsLane(QWidget):
     def __init__(self, timeline: TimelineView, lyrics: SongLyrics, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -101,13 +111,7 @@ class LyricsLane(QWidget):
             if rect.right() < 0 or rect.left() > self.width():
                 continue
             chosen = picked[0] <= number <= picked[1]
-            painter.setPen(QPen(PICKED_EDGE if chosen else LINE_EDGE, 1))
-            painter.setBrush(PICKED_FILL if chosen else LINE_FILL)
-            painter.drawRoundedRect(rect, 3, 3)
-            text = metrics.elidedText(f"{number}  {model.lines[index].text}", Qt.TextElideMode.ElideRight,
-                                      int(rect.width()) - 8)  # fmt: skip
-            painter.setPen(PICKED_TEXT if chosen else TEXT)
-            painter.drawText(rect.adjusted(5, 0, -3, 0), Qt.AlignmentFlag.AlignVCenter, text)
+            draw_line_box(painter, metrics, rect, f"{number}  {model.lines[index].text}", chosen=chosen)
             self._paint_word_ticks(painter, model.lines[index].words, rect)
         painter.setPen(SECTION)
         for line in model.lines:
