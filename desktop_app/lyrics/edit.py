@@ -22,21 +22,27 @@ class LyricsEdit:
 
 
 def edit_lines(lyrics: Lyrics, first: int, last: int, new_words: str) -> LyricsEdit:
-    """Replace sung lines ``first``..``last`` (numbers from 1, and what lies between them)."""
+    """Replace sung lines ``first``..``last`` (numbers from 1); section tags between them stay."""
     first_index, last_index = lyrics.index_of(first), lyrics.index_of(last)
     old = lyrics.lines[first_index : last_index + 1]
     new_texts = [t.strip() for t in new_words.replace("\r\n", "\n").split("\n")]
     new_texts = [t for t in new_texts if t] or [""]
-    old_sung = [line for line in old if line.is_sung]
-    if len(new_texts) == len(old_sung):  # line for line: each keeps its time
-        new_lines = [LyricLine(text, line.start) for text, line in zip(new_texts, old_sung, strict=True)]
-    else:  # the first keeps the span's start; the rest wait to be timed
-        new_lines = [LyricLine(text, old[0].start if i == 0 else None) for i, text in enumerate(new_texts)]
-    edited = replace(lyrics, lines=lyrics.lines[:first_index] + tuple(new_lines) + lyrics.lines[last_index + 1 :])
+    sung_count = sum(1 for line in old if line.is_sung)
+    block: list[LyricLine] = []
+    if len(new_texts) == sung_count:  # line for line: each keeps its time and place
+        pending = iter(new_texts)
+        block = [LyricLine(next(pending), line.start) if line.is_sung else line for line in old]
+    else:  # all new lines where the first picked line was; the first keeps its start, the rest await a tap
+        for line in old:
+            if not line.is_sung:
+                block.append(line)
+            elif line is old[0]:
+                block += [LyricLine(text, line.start if i == 0 else None) for i, text in enumerate(new_texts)]
+    edited = replace(lyrics, lines=lyrics.lines[:first_index] + tuple(block) + lyrics.lines[last_index + 1 :])
     return LyricsEdit(
         lyrics=edited.text(),
         section=new_words,
-        diff=lyrics_diff([line.text for line in old], new_texts),
+        diff=lyrics_diff([line.text for line in old], [line.text for line in block]),
         edited=edited,
     )
 

@@ -77,3 +77,13 @@ def test_fewer_new_lines_keep_the_span_start() -> None:
     edit = edit_lines(lyrics, 2, 3, "one line instead")
     assert edit.edited.lines[2].start == 5.90 and edit.edited.lines[3].text == "[Chorus]"
     assert edit.diff == "- second line\n- third line\n+ one line instead"
+
+
+def test_section_tags_between_the_picked_lines_stay() -> None:
+    lyrics, _ = parse_lrc(SONG)
+    same = edit_lines(lyrics, 3, 4, "third line\nfourth line")  # across [Chorus], words unchanged
+    assert same.lyrics == lyrics.text()
+    assert not any(row.startswith(("- ", "+ ")) for row in same.diff.splitlines())
+    fewer = edit_lines(lyrics, 3, 4, "one new line")
+    assert fewer.lyrics.splitlines()[3:6] == ["one new line", "[Chorus]", ""]
+    assert fewer.diff == "- third line\n+ one new line\n  [Chorus]\n- fourth line"
