@@ -114,7 +114,15 @@ def test_dragging_the_region_repicks_the_lines_and_the_words_follow(window) -> N
     _click(_lane(window), _x(window, 8.0))
     drag(window.editor.view, _x(window, 1.0), _x(window, 6.5), Qt.KeyboardModifier.AltModifier)
     assert window.lyrics.service.selection == (1, 2)
-    assert window.lyrics.panel.new_words.toPlainText() == "first line\nsecond line"
+    assert window.lyrics.panel.new_words.toPlainText() == "first line\nsecond line"  # untouched: prefilled again
+    words = window.lyrics.panel.new_words
+    words.setFocus()
+    words.selectAll()
+    QTest.keyClicks(words, "typed words")
+    drag(window.editor.view, _x(window, 6.0), _x(window, 12.0), Qt.KeyboardModifier.AltModifier)
+    assert window.lyrics.service.selection == (3, 3)
+    assert words.toPlainText() == "typed words"  # typed words are never thrown away: they follow the region
+    assert window.lyrics.service.edit.diff == "- third line\n+ typed words"
 
 
 def test_dragging_a_boundary_moves_the_line_start(window) -> None:

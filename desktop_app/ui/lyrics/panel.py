@@ -35,6 +35,7 @@ class LyricsPanel(QWidget):
         self.setObjectName("lyricsPanel")
         self.lyrics = lyrics
         self._filling = False
+        self._prefilled = ""  # what the words box was filled with (not typed)
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
@@ -143,13 +144,14 @@ class LyricsPanel(QWidget):
             self.text.setPlainText(self._rendered().rstrip("\n"))
 
     def _show_selection(self) -> None:
+        """Prefill the picked lines' words, unless the producer has typed new ones: those follow the pick."""
         selection = self.lyrics.selection
         self.new_words.setEnabled(selection is not None)
+        typed = self.new_words.toPlainText() != self._prefilled
         if selection is None:
             self.picked.setText("Click a line in the lyrics lane (Shift+click for more) to pick it.")
-            self._filling = True
-            self.new_words.clear()
-            self._filling = False
+            if not typed:
+                self._fill_words("")
             return
         first, last = selection
         model = self.lyrics.lyrics
@@ -158,10 +160,15 @@ class LyricsPanel(QWidget):
         bounds = self.lyrics.document.region.bounds()
         region = f"; region {format_time(bounds[0])}–{format_time(bounds[1])}" if bounds else ""
         self.picked.setText(f"{which}, sung {format_time(start)}–{format_time(end)}{region}. New words:")
-        self._filling = True
-        self.new_words.setPlainText(self.lyrics.selected_text())
-        self._filling = False
+        if not typed:
+            self._fill_words(self.lyrics.selected_text())
         self.lyrics.set_new_words(self.new_words.toPlainText())
+
+    def _fill_words(self, text: str) -> None:
+        self._filling = True
+        self.new_words.setPlainText(text)
+        self._filling = False
+        self._prefilled = text
 
     def _words_typed(self) -> None:
         if not self._filling:
