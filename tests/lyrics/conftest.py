@@ -8,6 +8,7 @@ import pytest
 
 from tests.results.conftest import finished_job, results_window  # noqa: F401  (fixtures)
 from tests.ui.conftest import song_path, window  # noqa: F401  (fixtures)
+from tests.ui_jobs.conftest import engine, jobs_song, jobs_window, service  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(autouse=True)
