@@ -53,7 +53,6 @@ class LyricsPanel(QWidget):
         self.tap_button.setToolTip("Play the song and press Enter in the lyrics lane at each line's start")
         for button in (self.apply_button, self.import_button, self.export_button, self.tap_button):
             buttons.addWidget(button)
-        buttons.addStretch(1)
         left.addLayout(buttons)
         self.text = QPlainTextEdit()
         self.text.setObjectName("lyricsText")
@@ -66,7 +65,7 @@ class LyricsPanel(QWidget):
         # size the panel by height-for-width and push the diff out of sight.
         self.status = ElidedLabel()
         self.status.setObjectName("lyricsStatus")
-        left.addWidget(self.status)
+        buttons.addWidget(self.status, 1)  # beside the buttons: a short dock keeps a row for the text
 
         self.picked = ElidedLabel("Click a line in the lyrics lane (Shift+click for more) to pick it.")
         self.picked.setObjectName("lyricsPicked")
