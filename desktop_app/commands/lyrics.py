@@ -26,7 +26,8 @@ def add_inpaint_flags(parser: argparse.ArgumentParser) -> None:
     """``--lines`` and ``--new-words`` on ``retake inpaint`` (``--lyrics-file`` is then LRC)."""
     parser.add_argument("--lines", default=None, metavar="A-B",
                         help="redo these sung lines of --lyrics-file (from 1); the region follows them")  # fmt: skip
-    parser.add_argument("--new-words", default=None, metavar="TEXT", help="what the picked lines should say")
+    parser.add_argument("--new-words", default=None, metavar="TEXT",
+                        help="what the picked lines should say, a newline between lines (bash: $'a\\nb')")  # fmt: skip
 
 
 def _read(path: Path):
