@@ -1,4 +1,4 @@
-"""The four core layers must not import Qt: checked in a fresh interpreter for each."""
+"""The core layers must not import Qt: checked in a fresh interpreter for each."""
 
 from __future__ import annotations
 
