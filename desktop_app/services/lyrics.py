@@ -63,6 +63,8 @@ class SongLyrics(QObject):
         self._setting_region = False
         # Hashing an hour-long WAV takes a second or two: never on the GUI thread.
         self._worker = SerialWorker("lyrics-store")
+        worker = self._worker  # not self: by then the QObject is going away
+        self.destroyed.connect(lambda *_: worker.shutdown())
         self._found.connect(self._on_found)
         document.clip_changed.connect(self._song_opened)
         document.region.changed.connect(self._region_changed)
