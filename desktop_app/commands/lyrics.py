@@ -19,6 +19,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("lyrics", help="show an LRC (or plain) lyrics file's lines and times")
     p.add_argument("file", metavar="FILE.lrc", type=Path)
     p.add_argument("--json", action="store_true", help="one JSON object: meta, lines, problems")
+    p.add_argument("--song", metavar="AUDIO", type=Path, default=None,
+                   help="check the times against this song and keep the lyrics with it for the app")  # fmt: skip
     p.set_defaults(handler=run)
 
 
@@ -44,9 +46,9 @@ def _read(path: Path):
     return parse_lrc(text)
 
 
-def _line_rows(lyrics) -> list[dict]:
+def _line_rows(lyrics, duration: float | None = None) -> list[dict]:
     rows = []
-    ends = lyrics.line_ends()
+    ends = lyrics.line_ends(duration)
     numbers = {index: number for number, index in enumerate(lyrics.sung_indices(), start=1)}
     for index, line in enumerate(lyrics.lines):
         kind = "sung" if line.is_sung else "section" if line.is_section else "blank"
@@ -62,17 +64,24 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         lyrics, problems = _read(args.file)
+        duration = _song_duration(args.song) if args.song is not None else None
     except OSError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     for problem in problems:
         print(f"{args.file.name}: {problem}", file=sys.stderr)
     try:
-        check_times(lyrics)
+        check_times(lyrics, duration)
     except LyricsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    rows = _line_rows(lyrics)
+    if args.song is not None:
+        from desktop_app.lyrics.store import LyricsStore
+
+        store = LyricsStore()
+        saved = store.save(store.key_for(args.song), lyrics)
+        print(f"kept with {args.song.name}: {saved}", file=sys.stderr)
+    rows = _line_rows(lyrics, duration)
     if args.json:
         problems_out = [{"line": p.line_number, "message": p.message} for p in problems]
         print(json.dumps({"meta": lyrics.meta, "lines": rows, "problems": problems_out}, ensure_ascii=False, indent=1))
@@ -83,6 +92,15 @@ def run(args: argparse.Namespace) -> int:
         end = f"–{format_time(row['end'])}" if row["end"] is not None else ""
         print(f"{number}  {start + end:<17}  {row['text']}".rstrip())
     return 0
+
+
+def _song_duration(path: Path) -> float:
+    from desktop_app.audio import AudioError, load
+
+    try:
+        return load(path).duration
+    except AudioError as exc:
+        raise OSError(str(exc)) from None
 
 
 def apply_inpaint_flags(args: argparse.Namespace) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -107,3 +108,23 @@ def test_lines_past_the_song_end_are_refused(tmp_path: Path, song: Path) -> None
     assert proc.returncode == 2 and "after the song ends" in proc.stderr
     proc = retake(tmp_path / "home", "inpaint", str(song), "--prompt", "p")
     assert proc.returncode == 2 and "--start and --end, or pick lyric lines" in proc.stderr
+
+
+def test_lyrics_kept_with_a_song_are_checked_against_it_and_found_by_the_app(
+    tmp_path: Path, song: Path, lrc: Path
+) -> None:
+    from desktop_app.lyrics.store import LyricsStore
+
+    home = tmp_path / "home"
+    proc = retake(home, "lyrics", str(lrc), "--song", str(song))
+    assert proc.returncode == 0, proc.stderr
+    assert "kept with song.wav" in proc.stderr
+    assert re.search(r"^\s+4\s+00:10\.40–00:13\.00\s+fourth line$", proc.stdout, re.M)
+    store = LyricsStore(Path(os.environ["RETAKE_DATA_DIR"]) / "lyrics")  # the data folder the command was given
+    kept = store.load(LyricsStore.key_for(song))
+    assert kept is not None and [line.text for line in kept.lines if line.is_sung][1] == "second line"
+    late = tmp_path / "late.lrc"
+    late.write_text("[00:01.00]one\n[00:45.00]two\n", encoding="utf-8")
+    proc = retake(home, "lyrics", str(late), "--song", str(song))
+    assert proc.returncode == 2 and "after the song ends" in proc.stderr
+    assert store.load(LyricsStore.key_for(song)) == kept  # nothing was replaced

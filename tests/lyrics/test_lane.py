@@ -79,6 +79,8 @@ def test_click_and_shift_click_pick_lines_and_select_their_span_on_bars(window) 
     assert start <= 3.70 and end >= 10.40 and 3.70 - start < BAR and end - 10.40 < BAR
     assert (start - DOWNBEAT) / BAR == pytest.approx(round((start - DOWNBEAT) / BAR), abs=0.01)
     assert "Lines 2–3, sung 00:03.70–00:10.40" in window.lyrics.panel.picked.text()
+    fields = window.jobs.panel.forms[Operation.INPAINT].fields
+    assert fields["lyrics"].value() is None  # picking alone leaves the form alone: no words were changed
 
 
 def test_untimed_lines_cannot_be_picked(window) -> None:

@@ -19,6 +19,7 @@ class LyricsFeature(QObject):
         super().__init__(window)
         self.window = window
         self.service = SongLyrics(window.document, window.player, parent=self)
+        self._filled = False  # the inpaint form's lyrics fields hold words from here
         self.lane = LyricsLane(window.editor.timeline, self.service)
         window.editor.add_lane(self.lane)
         self.panel = LyricsPanel(self.service)
@@ -40,9 +41,14 @@ class LyricsFeature(QObject):
             attach_take_words(results.panel, results.comparison, results.store, window.editor.timeline)
 
     def fill_form(self, edit: LyricsEdit | None) -> None:
-        """The new words of the picked lines → the inpaint form's ``lyrics`` and section fields."""
-        if edit is None:
+        """The new words of the picked lines → the inpaint form's ``lyrics`` and section fields.
+
+        Picking lines alone leaves the form alone; the first real change of words fills it, and
+        from then on it follows every change (back to the old words too) so it never goes stale.
+        """
+        if edit is None or (not self._filled and edit.lyrics == self.service.lyrics.text()):
             return
+        self._filled = True
         panel = self.window.jobs.panel
         panel.set_operation(Operation.INPAINT)
         panel.forms[Operation.INPAINT].set_values({"lyrics": edit.lyrics, "lyrics_section_to_replace": edit.section})
@@ -70,5 +76,6 @@ class LyricsFeature(QObject):
             self.lane.setFocus()
 
     def _song_opened(self) -> None:
+        self._filled = False
         if self.service.lyrics.lines:
             self.dock.raise_()
