@@ -153,3 +153,14 @@ def test_any_plain_text_round_trips(lines: list[str]) -> None:
     lyrics = from_text("\n".join(lines))
     assert [line.text for line in lyrics.lines] == lines
     assert parse_lrc(write_text(lyrics)) == (lyrics, [])
+
+
+@given(st.text(max_size=300) | st.text(alphabet="[]<>:.0123456789 ab\n-+#", max_size=300))
+def test_any_text_reads_without_crashing_and_problems_name_real_lines(text: str) -> None:
+    lyrics, problems = parse_lrc(text)
+    lines_in_file = len(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    assert all(1 <= p.line_number <= lines_in_file and p.message for p in problems)
+    try:
+        check_times(lyrics, duration=60.0)
+    except LyricsError as exc:
+        assert str(exc).endswith(".")
