@@ -70,7 +70,13 @@ def _show_takes(window, args: argparse.Namespace) -> str | None:
     if not window.results.show_job(job.id):
         return "that job's takes cannot be shown"
     expected = 1 + len([t for t in service.store.takes(job.id) if t.path.exists()])
-    if not _wait(lambda: len(window.results.comparison.lanes) >= expected and window.document.clip is not None, 60):
+    comparison = window.results.comparison
+
+    def drawn() -> bool:  # every take's lane has its waveform and its figures
+        lanes = comparison.lanes
+        return len(lanes) >= expected and all(lane.figures is not None for lane in lanes[1:])
+
+    if not _wait(lambda: window.document.clip is not None and drawn(), 60):
         return "the takes could not be prepared in time"
     window.results.comparison.select_index(1)
     window.results.dock.raise_()

@@ -36,7 +36,7 @@ class DifferenceStrip(QWidget):
         super().__init__(parent)
         self.timeline = timeline
         self.levels: np.ndarray | None = None
-        self.setFixedHeight(14)
+        self.setFixedHeight(10)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setToolTip(LEGEND)
         timeline.changed.connect(self.update)

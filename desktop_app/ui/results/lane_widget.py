@@ -72,7 +72,8 @@ class LaneWidget(QFrame):
         self.setObjectName("takeLane")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 2, 6, 2)
+        layout.setContentsMargins(4, 0, 4, 1)
+        header_height = 18  # one line of text: every pixel of a 640-px window counts
         layout.setSpacing(1)
         header = QHBoxLayout()
         self.badge = QLabel()
@@ -93,10 +94,13 @@ class LaneWidget(QFrame):
                 button = QToolButton()
                 button.setText(text)
                 button.setCheckable(True)
+                button.setMaximumHeight(header_height)
                 button.setObjectName(f"rate_{rating}")
                 button.clicked.connect(lambda on, r=rating: self.rated.emit(self.lane.key, r if on else ""))
                 header.addWidget(button)
                 self.rating_buttons[rating] = button
+        for label in (self.badge, self.name, self.figures):
+            label.setFixedHeight(header_height)
         layout.addLayout(header)
         self.view = WaveformView(timeline)
         # A region on a whole-track take would claim a region it does not have.

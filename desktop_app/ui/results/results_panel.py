@@ -28,9 +28,10 @@ from desktop_app.ui.results.lane_widget import LaneWidget
 from desktop_app.ui.waveform.timeline import TimelineView
 from desktop_app.ui.widgets import ElidedLabel
 
-LANE_HEIGHTS = (28, 160)  # waveform height of an unfocused lane, px (the slider's range)
-DEFAULT_LANE_HEIGHT = 40
-FOCUS_STRETCH = 3  # the heard lane takes this share of the spare height, the others 1
+LANE_HEIGHTS = (24, 160)  # waveform height of an unfocused lane, px (the slider's range)
+DEFAULT_LANE_HEIGHT = 26  # the original and one take fit a 1024×640 window
+FOCUS_FACTOR = 1.5  # the heard lane is at least this much taller…
+FOCUS_STRETCH = 4  # …and takes this share of the spare height, the others 1
 
 
 class ResultsPanel(QWidget):
@@ -49,14 +50,14 @@ class ResultsPanel(QWidget):
         self.comparison, self.timeline, self.region, self.settings = comparison, timeline, region, settings
         self.setObjectName("resultsPanel")
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.setSpacing(4)
+        layout.setContentsMargins(4, 2, 4, 2)
+        layout.setSpacing(2)
         # The title shares its row with the listening options: at 640 px of height every row counts.
         self.title = ElidedLabel(comparison.heading())
         self.title.setObjectName("resultsTitle")
         layout.addLayout(self._listening_row())
         self.lanes_box = QVBoxLayout()
-        self.lanes_box.setSpacing(2)
+        self.lanes_box.setSpacing(1)
         self.lanes_box.setContentsMargins(0, 0, 0, 0)
         holder = QWidget()
         holder.setLayout(self.lanes_box)
@@ -141,15 +142,15 @@ class ResultsPanel(QWidget):
         self.level_zoom.valueChanged.connect(lambda db: self.timeline.set_amplitude_zoom_db(float(db)))
         self.timeline.changed.connect(lambda: self.level_zoom.setValue(round(self.timeline.amplitude_zoom_db)))
         row.addWidget(self.level_zoom)
-        hint = QLabel("Keys 0–9 switch")
-        hint.setObjectName("hintLabel")
-        row.addWidget(hint)
         row.addWidget(self.export_button)
         self.preview_button.clicked.connect(lambda: self.preview_requested.emit(self.comparison.selected))
         self.splice_button.clicked.connect(lambda: self.splice_requested.emit(self.comparison.selected))
         self.whole_button.clicked.connect(lambda: self.whole_take_requested.emit(self.comparison.selected))
         self.revert_button.clicked.connect(self.revert_requested)
         self.export_button.clicked.connect(lambda: self.export_requested.emit(self.comparison.selected))
+        self.export_button.setToolTip("Keys 0–9 switch what you hear; Export… writes any lane or the working version")
+        for box in (self.crossfade, self.level_zoom):
+            box.setMaximumWidth(78)
         return row
 
     @staticmethod
@@ -161,6 +162,7 @@ class ResultsPanel(QWidget):
         box.setSuffix(" s")
         box.setValue(value)
         box.setToolTip(tip)
+        box.setMaximumWidth(68)
         return box
 
     # ---------------------------------------------------------------------------------- settings
@@ -213,10 +215,13 @@ class ResultsPanel(QWidget):
                 widget.view.seek_requested.connect(self.seek_requested)
                 self.lane_widgets[lane.key] = widget
             focused = lane.key == self.comparison.selected
-            widget.set_wave_height(self.lane_height * (2 if focused else 1))
+            widget.set_wave_height(round(self.lane_height * (FOCUS_FACTOR if focused else 1)))
             self.lanes_box.addWidget(widget, FOCUS_STRETCH if focused else 1)
             widget.show()  # do not rely on the layout's deferred show: a grab may come first
         self.refresh()
+        heard = self.lane_widgets.get(self.comparison.selected)
+        if heard is not None:
+            self.lanes_scroll.ensureWidgetVisible(heard, 0, 0)
 
     def refresh(self) -> None:
         for index, lane in enumerate(self.comparison.shown_lanes()):

@@ -153,8 +153,11 @@ class WaveformView(QWidget):
             if lane.label:
                 self._tag(painter, metrics, QPointF(4, top + 4), lane.label)
             if height >= 80:
-                # Amplitude scale: 0 dB at the lane edges, -6 dB at half height.
-                for value, text in ((1.0, "0 dB"), (0.5, "-6"), (-0.5, "-6")):
+                # Amplitude scale: the level at the lane edges and at half height (vertical zoom moves both).
+                edge = -self.timeline.amplitude_zoom_db
+                edge_text = "0 dB" if edge == 0 else f"{edge:.0f} dB".replace("-", "−")
+                half_text = f"{edge - 6:.0f}".replace("-", "−")
+                for value, text in ((1.0, edge_text), (0.5, half_text), (-0.5, half_text)):
                     y = top + (height - 1) / 2 * (1 - value)
                     w = metrics.horizontalAdvance(text) + 6
                     self._tag(
