@@ -62,6 +62,7 @@ class WorkingVersion(QObject):
         self.source_peaks: PeakPyramid | None = None
         self.path: Path | None = None  # the saved working file; None while the song is as opened
         self._generation = 0
+        self._closed = False
         self._lock = threading.Lock()
         self._worker = SerialWorker("working-version")
         self._ready.connect(self._on_ready)
@@ -80,7 +81,7 @@ class WorkingVersion(QObject):
 
     def close(self) -> None:
         with self._lock:
-            self._generation += 1
+            self._closed = True
         self._worker.shutdown()
 
     # -------------------------------------------------------------------------------- actions
@@ -108,8 +109,9 @@ class WorkingVersion(QObject):
                 )
             else:
                 payload = (generation, samples, peaks, path, text)
+            # Always handed back (a stale one is dropped there, after "busy" ends), unless closing.
             with self._lock, contextlib.suppress(RuntimeError):  # RuntimeError: deleted meanwhile
-                if generation == self._generation:
+                if not self._closed:
                     self._ready.emit(payload)
 
         self._worker.submit(work)
