@@ -14,7 +14,7 @@ from math import gcd
 import numpy as np
 from scipy import signal
 
-from desktop_app.audio.align import Alignment, apply_offset, estimate_offset
+from desktop_app.audio.align import CONTEXT_S, MAX_OFFSET_S, Alignment, apply_offset, estimate_offset
 from desktop_app.audio.difference import BLOCK_S, FLOOR_DB, changed_outside, difference_db
 from desktop_app.audio.loudness import (
     Loudness,
@@ -111,7 +111,10 @@ def align_take(
     conformed = conform(take, take_rate, original_rate, original.shape[1])
     alignment = Alignment(offset=0, confidence=0.0)
     if align:
-        alignment = estimate_offset(original, conformed, start, end, original_rate)
+        # Only the context around the region is correlated: a window of it, not the whole song.
+        margin = int((CONTEXT_S + MAX_OFFSET_S) * original_rate)
+        lo, hi = max(0, start - margin), min(original.shape[0], end + margin)
+        alignment = estimate_offset(original[lo:hi], conformed[lo:hi], start - lo, end - lo, original_rate)
         if alignment.confidence < 0.5:
             # Not the same audio outside the region (a remix or cover): do not shift it on a guess.
             alignment = Alignment(offset=0, confidence=alignment.confidence)
