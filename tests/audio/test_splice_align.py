@@ -8,7 +8,7 @@ import pytest
 from desktop_app.audio.align import apply_offset, estimate_offset
 from desktop_app.audio.difference import FLOOR_DB, changed_outside, difference_db
 from desktop_app.audio.loudness import integrated_lufs, match_gain_db, measure
-from desktop_app.audio.splice import equal_power_fade, splice
+from desktop_app.audio.splice import splice
 
 RATE = 44100
 
@@ -23,12 +23,6 @@ def _music(seconds: float, seed: int = 1) -> np.ndarray:
     left = tones + noise
     right = tones * 0.8 + np.roll(noise, 7)
     return np.stack([left, right], axis=1).astype(np.float32)
-
-
-def test_equal_power_fade_keeps_power_constant() -> None:
-    out_gain, in_gain = equal_power_fade(882)
-    np.testing.assert_allclose(out_gain**2 + in_gain**2, 1.0, atol=1e-6)
-    assert out_gain[0] > 0.99 and in_gain[-1] > 0.99
 
 
 def test_splice_is_bit_exact_outside_and_take_inside() -> None:
