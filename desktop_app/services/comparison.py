@@ -37,7 +37,7 @@ ORIGINAL = "original"
 RATINGS = ("", "keep", "reject", "star")
 WHOLE_TRACK_OPERATIONS = ("remix", "cover", "extract_vocals", "vocals", "extend")
 PREPARING, READY, FAILED = "preparing", "ready", "failed"
-_PROGRESS_INTERVAL_S = 0.1
+_PROGRESS_INTERVAL_S = 0.25  # a partial waveform 4 times a second: enough to see it come
 
 
 def operation_label(operation: str) -> str:
