@@ -20,17 +20,20 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from desktop_app.audio import PeakPyramid, load_with_peaks
-from desktop_app.audio.align import Alignment
-from desktop_app.audio.compare import TakeFigures, align_take, span_loudness, take_figures
 from desktop_app.audio.errors import AudioError
-from desktop_app.audio.loudness import Loudness, db_to_gain
 from desktop_app.audio.splice import splice
 from desktop_app.services.serial_worker import SerialWorker
+
+if TYPE_CHECKING:  # the measuring modules pull in scipy.signal (seconds): imported when takes arrive
+    from desktop_app.audio.align import Alignment
+    from desktop_app.audio.compare import TakeFigures
+    from desktop_app.audio.loudness import Loudness
 
 log = logging.getLogger(__name__)
 ORIGINAL = "original"
@@ -195,6 +198,8 @@ class Comparison(QObject):
                 self._step.emit((generation, apply))
 
     def _prepare(self, lanes, original, rate, frames, heard, reference: Loudness | None, generation) -> None:
+        from desktop_app.audio.compare import span_loudness, take_figures
+
         try:
             decoded: list[tuple[Lane, np.ndarray]] = []
             for lane in lanes:
@@ -219,6 +224,8 @@ class Comparison(QObject):
 
     def _decode(self, lane: Lane, original, rate, frames, generation) -> np.ndarray | None:
         """Decode and align one take; its lane shows the waveform as it decodes, then the aligned one."""
+        from desktop_app.audio.compare import align_take
+
         last = 0.0
 
         def report(pyramid: PeakPyramid) -> None:
@@ -362,6 +369,10 @@ class Comparison(QObject):
         return lane.figures.match.db
 
     def gains(self) -> dict[str, float]:
+        if all(lane.figures is None for lane in self.lanes):
+            return {lane.key: 1.0 for lane in self.lanes}  # nothing measured (yet): no need for the meter
+        from desktop_app.audio.loudness import db_to_gain
+
         return {lane.key: db_to_gain(self.gain_db(lane)) for lane in self.lanes}
 
     def set_loudness_match(self, on: bool) -> None:

@@ -108,9 +108,6 @@ def test_setting_the_original_measures_nothing(qtbot, monkeypatch) -> None:
         for name in ("integrated_lufs", "true_peak_dbtp", "measure", "span_loudness", "region_loudness"):
             if hasattr(module, name):
                 monkeypatch.setattr(module, name, lambda *a, _n=name, **k: calls.append(_n))
-    from desktop_app.services import comparison as service
-
-    monkeypatch.setattr(service, "span_loudness", lambda *a, **k: calls.append("span_loudness"))
     hour = np.zeros((3600 * 100, 2), np.float32)  # a long song's shape, at a token rate to stay light
     comparison = Comparison()
     submitted: list[object] = []
@@ -124,7 +121,7 @@ def test_setting_the_original_measures_nothing(qtbot, monkeypatch) -> None:
 
 
 def test_the_original_is_measured_over_the_region_only(qtbot, takes, monkeypatch) -> None:
-    from desktop_app.services import comparison as service
+    from desktop_app.audio import compare as service
 
     spans: list[tuple] = []
     real = service.span_loudness
@@ -133,7 +130,8 @@ def test_the_original_is_measured_over_the_region_only(qtbot, takes, monkeypatch
     )
     comparison = _loaded(qtbot, takes)
     start, end = 6 * RATE, 10 * RATE
-    assert spans == [((start, end), (start - 2 * RATE, end + 2 * RATE))]  # once, with 2 s of context
+    # The original once, then each take: over the region, with 2 s of context for the true peak.
+    assert spans == [((start, end), (start - 2 * RATE, end + 2 * RATE))] * 3
     assert "over the region 0:06.0–0:10.0" in comparison.original_span
 
 
@@ -220,10 +218,12 @@ def test_takes_for_a_replaced_original_are_dropped_unprocessed(qtbot, takes, mon
 
     original, paths = takes
     gate, aligned = threading.Event(), []
-    real_load, real_align = module.load_with_peaks, module.align_take
+    from desktop_app.audio import compare
+
+    real_load, real_align = module.load_with_peaks, compare.align_take
     # The worker is held on the first take's decode until the second original is in place.
     monkeypatch.setattr(module, "load_with_peaks", lambda *a, **k: gate.wait(20) and real_load(*a, **k))
-    monkeypatch.setattr(module, "align_take", lambda *a, **k: aligned.append(1) or real_align(*a, **k))
+    monkeypatch.setattr(compare, "align_take", lambda *a, **k: aligned.append(1) or real_align(*a, **k))
     comparison = Comparison()
     comparison.set_original(original, RATE)
     comparison.add_takes([TakeSource("job1", i, p) for i, (p, _s) in enumerate(paths, start=1)])
