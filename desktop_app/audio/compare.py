@@ -14,17 +14,9 @@ from math import gcd
 import numpy as np
 from scipy import signal
 
-from desktop_app.audio.align import CONTEXT_S, MAX_OFFSET_S, Alignment, apply_offset, estimate_offset
+from desktop_app.audio.align import Alignment, apply_offset, estimate_offset
 from desktop_app.audio.difference import BLOCK_S, FLOOR_DB, changed_outside, difference_db
-from desktop_app.audio.loudness import (
-    Loudness,
-    MatchedGain,
-    integrated_lufs,
-    match_gain,
-    match_gain_db,
-    measure,
-    true_peak_dbtp,
-)
+from desktop_app.audio.loudness import Loudness, MatchedGain, integrated_lufs, match_gain, measure, true_peak_dbtp
 
 # A take whose difference from the original stays below this inside the region (every 50 ms block)
 # is "practically the original": a service that gave back what it was sent, give or take encoding.
@@ -37,9 +29,10 @@ class PreparedTake:
     samples: np.ndarray  # aligned to the original: same rate, channels and frame count
     alignment: Alignment
     region_loudness: Loudness
-    match_gain_db: float  # gain that brings the take's region loudness to the original's
+    match_gain_db: float  # gain that brings the take's region loudness to the original's, capped at -1 dBTP
     difference_db: np.ndarray  # per 50 ms block, see audio/difference.py
     changed_outside_s: float
+    gain_limited: bool = False  # the true-peak headroom, not the loudness difference, set match_gain_db
 
 
 def conform(samples: np.ndarray, rate: int, target_rate: int, target_channels: int) -> np.ndarray:
@@ -65,7 +58,8 @@ def conform(samples: np.ndarray, rate: int, target_rate: int, target_channels: i
 
 
 def region_loudness(samples: np.ndarray, rate: int, start: int, end: int) -> Loudness:
-    return measure(samples[start:end], rate)
+    """Loudness and true peak of ``samples[start:end]``, measured in place (no copy of the song)."""
+    return measure(samples, rate, start=start, end=end)
 
 
 @dataclass(frozen=True)
@@ -89,7 +83,8 @@ def span_loudness(samples: np.ndarray, rate: int, region: tuple[int, int], heard
     Only these slices are read: a long song costs what its region costs, not what the song costs.
     """
     return Loudness(
-        integrated_lufs(samples[region[0] : region[1]], rate), true_peak_dbtp(samples[heard[0] : heard[1]], rate)
+        integrated_lufs(samples, rate, start=region[0], end=region[1]),
+        true_peak_dbtp(samples, rate, start=heard[0], end=heard[1]),
     )
 
 
@@ -111,10 +106,7 @@ def align_take(
     conformed = conform(take, take_rate, original_rate, original.shape[1])
     alignment = Alignment(offset=0, confidence=0.0)
     if align:
-        # Only the context around the region is correlated: a window of it, not the whole song.
-        margin = int((CONTEXT_S + MAX_OFFSET_S) * original_rate)
-        lo, hi = max(0, start - margin), min(original.shape[0], end + margin)
-        alignment = estimate_offset(original[lo:hi], conformed[lo:hi], start - lo, end - lo, original_rate)
+        alignment = estimate_offset(original, conformed, start, end, original_rate)  # reads the context only
         if alignment.confidence < 0.5:
             # Not the same audio outside the region (a remix or cover): do not shift it on a guess.
             alignment = Alignment(offset=0, confidence=alignment.confidence)
@@ -159,11 +151,13 @@ def prepare_take(
     aligned = apply_offset(conformed, alignment.offset, original.shape[0])
     reference = region_loudness(original, original_rate, start, end)
     loudness = region_loudness(aligned, original_rate, start, end)
+    gain = match_gain(reference.lufs, loudness.lufs, loudness.true_peak_dbtp)
     return PreparedTake(
         samples=aligned,
         alignment=alignment,
         region_loudness=loudness,
-        match_gain_db=match_gain_db(reference.lufs, loudness.lufs),
+        match_gain_db=gain.db,
         difference_db=difference_db(original, aligned, original_rate),
         changed_outside_s=changed_outside(original, aligned, start, end, original_rate),
+        gain_limited=gain.limited,
     )

@@ -200,7 +200,9 @@ class Transport:
             self._copy(self.position + faded, out[faded:])
 
     def _copy(self, position: int, out: np.ndarray) -> None:
-        source = self.sources[self.key]
+        """The current source (which must exist) from ``position`` into ``out``, at its gain."""
+        key = self.key or ""
+        source = self.sources[key]
         chunk = source[max(0, position) : max(0, position) + out.shape[0]]
         count = chunk.shape[0]
         if chunk.shape[1] >= out.shape[1]:
@@ -208,7 +210,7 @@ class Transport:
         else:
             out[:count] = chunk[:, :1]  # mono (or fewer channels than outputs): same signal everywhere
         out[count:] = 0.0
-        gain = self.gains.get(self.key, 1.0)
+        gain = self.gains.get(key, 1.0)
         if gain != 1.0:
             out *= gain
 
@@ -254,7 +256,7 @@ class Transport:
                 target = self._span + 1
             elif program.repeat_from is not None:
                 target = program.repeat_from
-        if target is None:
+        if program is None or target is None:
             self._stop_with_tail()
             self.finished_count += 1
             return

@@ -51,6 +51,7 @@ def _fade_bounds(start: int, end: int) -> tuple[int, int, int, int]:
     [
         ("same audio", lambda original: original.copy()),
         ("same audio, 0.5 dB quieter", lambda original: original * np.float32(10 ** (-0.5 / 20))),
+        ("alike (an AI take: the song plus new detail)", lambda original: 0.9 * original + 0.4 * _noise(6, seed=9)),
         ("independent noise", lambda original: _noise(original.shape[0] / RATE, seed=7)),
     ],
 )

@@ -99,3 +99,17 @@ def test_engine_matching_reaches_the_target_and_keeps_peaks_down() -> None:
     assert integrated_lufs(quieter, RATE) == pytest.approx(integrated_lufs(music, RATE) - 6.0, abs=0.05)
     louder = match_loudness(music, RATE, -8.0)
     assert np.abs(louder).max() <= PEAK_CEILING
+
+
+def test_a_prepared_take_is_matched_only_up_to_its_true_peak_headroom() -> None:
+    from desktop_app.audio.compare import prepare_take
+
+    original = 0.5 * _music(12)
+    start, end = 4 * RATE, 8 * RATE
+    take = original.copy()
+    t = np.arange(end - start) / RATE
+    spikes = np.where(np.sin(2 * np.pi * 2 * t) > 0.999, 0.9, 0.01)  # quiet, but with full-scale clicks
+    take[start:end] = (spikes * np.sin(2 * np.pi * 1000 * t))[:, None].astype(np.float32)
+    prepared = prepare_take(original, RATE, take, RATE, start, end)
+    assert prepared.gain_limited
+    assert prepared.region_loudness.true_peak_dbtp + prepared.match_gain_db == pytest.approx(-1.0, abs=1e-6)

@@ -107,15 +107,15 @@ def test_difference_shows_only_the_replaced_region() -> None:
 def test_prepare_take_conforms_aligns_and_measures() -> None:
     from desktop_app.audio.compare import prepare_take
 
-    original = _music(12)
+    original = _music(12) * 0.25  # quiet enough that a 6 dB louder take has true-peak headroom
     start, end = 4 * RATE, 7 * RATE
     take = np.roll(original, 300, axis=0) * 2.0  # louder, shifted
-    take[start + 300 : end + 300] = _music(3, seed=8) * 2.0
+    take[start + 300 : end + 300] = _music(3, seed=8) * 0.5
     mono_take = take.mean(axis=1, keepdims=True)
     prepared = prepare_take(original, RATE, take, RATE, start, end)
     assert prepared.alignment.offset == 300
     assert prepared.samples.shape == original.shape
-    assert prepared.match_gain_db == pytest.approx(-6.0, abs=1.5)
+    assert prepared.match_gain_db == pytest.approx(-6.0, abs=1.5) and not prepared.gain_limited
     assert prepared.changed_outside_s > 1.0  # the whole take is 6 dB louder outside too
     mono = prepare_take(original, RATE, mono_take, RATE, start, end)
     assert mono.samples.shape == original.shape
