@@ -76,6 +76,7 @@ class LaneWidget(QFrame):
         header_height = 18  # one line of text: every pixel of a 640-px window counts
         layout.setSpacing(1)
         header = QHBoxLayout()
+        header.setSpacing(8)
         self.badge = QLabel()
         self.badge.setObjectName("laneBadge")
         self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
