@@ -85,7 +85,13 @@ class Keeping(QObject):
 
     def export_to(self, key: str, target: Path, format_key: str, *, overwrite: bool = False) -> Future:
         """Write ``key``'s audio on the export thread; the outcome is reported on the GUI thread."""
-        samples = self.document.clip.samples if key == WORKING else self.comparison.lane(key).samples
+        lane = None if key == WORKING else self.comparison.lane(key)
+        samples = self.document.clip.samples if lane is None else lane.samples
+        if samples is None:  # a take still decoding: nothing to write yet
+            done: Future = Future()
+            done.set_result(None)
+            self._say("That take is still being prepared: export it when its lane shows its waveform.")
+            return done
         job = self.job
         provenance = Provenance(
             title=target.stem,
