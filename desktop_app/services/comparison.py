@@ -14,12 +14,9 @@ original that has since been replaced is skipped, so a burst of finished jobs ne
 from __future__ import annotations
 
 import contextlib
-import logging
 import random
 import threading
 import time
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -28,63 +25,25 @@ from PySide6.QtCore import QObject, Signal
 from desktop_app.audio import PeakPyramid, load_with_peaks
 from desktop_app.audio.errors import AudioError
 from desktop_app.audio.splice import splice
+from desktop_app.services.lanes import (
+    ORIGINAL,
+    PREPARING,
+    RATINGS,
+    READY,
+    Lane,
+    TakeSource,
+    operation_label,
+)
 from desktop_app.services.serial_worker import SerialWorker
+
+__all__ = ["ORIGINAL", "PREPARING", "RATINGS", "READY", "Comparison", "Lane", "TakeSource", "operation_label"]
 
 if TYPE_CHECKING:  # the measuring modules pull in scipy.signal (seconds): imported when takes arrive
     from desktop_app.audio.align import Alignment
     from desktop_app.audio.compare import TakeFigures
     from desktop_app.audio.loudness import Loudness
 
-log = logging.getLogger(__name__)
-ORIGINAL = "original"
-RATINGS = ("", "keep", "reject", "star")
-WHOLE_TRACK_OPERATIONS = ("remix", "cover", "extract_vocals", "vocals", "extend")
-PREPARING, READY, FAILED = "preparing", "ready", "failed"
 _PROGRESS_INTERVAL_S = 0.25  # a partial waveform 4 times a second: enough to see it come
-
-
-def operation_label(operation: str) -> str:
-    return operation.replace("_", " ").capitalize() if operation else "Take"
-
-
-@dataclass(eq=False)
-class Lane:
-    key: str  # "original", or "<job id>:<take index>"
-    label: str  # "Original", "Remix · take 2", ...
-    samples: np.ndarray | None  # None while the take decodes; shared with the document, never copied
-    peaks: PeakPyramid | None
-    loudness: Loudness | None = None  # the original's: filled when takes are compared
-    figures: TakeFigures | None = None
-    alignment: Alignment | None = None
-    job_id: str | None = None
-    take_index: int | None = None
-    operation: str = ""
-    engine_label: str = ""
-    source_path: Path | None = None
-    rating: str = ""
-    status: str = READY
-    progress: float = 1.0  # 0..1 while preparing
-
-    @property
-    def is_original(self) -> bool:
-        return self.key == ORIGINAL
-
-    @property
-    def is_whole_track(self) -> bool:
-        return self.operation in WHOLE_TRACK_OPERATIONS
-
-
-@dataclass(frozen=True)
-class TakeSource:
-    """A take to bring in: its file and where it came from."""
-
-    job_id: str
-    take_index: int
-    path: Path
-    engine_label: str = ""
-    rating: str = ""
-    operation: str = ""
-    title: str = ""  # the job as the heading names it ("Inpaint 6.0–10.0 s: new fill")
 
 
 class Comparison(QObject):
