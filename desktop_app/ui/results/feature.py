@@ -60,6 +60,7 @@ class ResultsFeature(QObject):
         panel.loop_context_changed.connect(listening.apply_loop)
         self.document.region.changed.connect(listening.apply_loop)
         self.document.working.replaced.connect(self._replaced)
+        self.takes.shown.connect(self._job_shown)
         self._shortcuts = []
         for digit in range(10):
             shortcut = QShortcut(QKeySequence(str(digit)), self.window)
@@ -98,18 +99,16 @@ class ResultsFeature(QObject):
 
     def show_job(self, job_id: str) -> bool:
         """Bring a finished job's takes in as lanes (opening its song first if another is open)."""
-        shown = self.takes.show_job(job_id)
-        if shown and self.takes.job is not None and self.takes.job.id == job_id:
-            self.keeping.job = self.takes.job
-            self.dock.raise_()
-            self._make_room()
-        return shown
+        return self.takes.show_job(job_id)
 
     def show_job_if_current(self, job_id: str) -> None:
-        if self.takes.show_job_if_current(job_id):
-            self.keeping.job = self.takes.job
-            self.dock.raise_()
-            self._make_room()
+        self.takes.show_job_if_current(job_id)
+
+    def _job_shown(self, job: JobRecord) -> None:
+        """Takes are coming in (now, or once the job's song has opened): make room for them."""
+        self.keeping.job = job
+        self.dock.raise_()
+        self._make_room()
 
     def note_sent(self, job_id: str) -> None:
         """The producer just sent this job: it is the one they wait for."""

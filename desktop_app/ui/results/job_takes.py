@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMainWindow
 
 from desktop_app.api.engines import parse_engine
@@ -25,6 +25,8 @@ def engine_label(engine: str) -> str:
 
 
 class JobTakes(QObject):
+    shown = Signal(object)  # JobRecord whose takes are coming into the lanes
+
     def __init__(self, window: QMainWindow, store: JobStore, comparison: Comparison) -> None:
         super().__init__(window)
         self.window, self.store, self.comparison = window, store, comparison
@@ -65,6 +67,7 @@ class JobTakes(QObject):
         self.comparison.add_takes(
             [TakeSource(job.id, t.idx, t.path, label, t.rating, job.operation, title) for t in takes]
         )
+        self.shown.emit(job)
         return True
 
     def show_job_if_current(self, job_id: str) -> bool:
