@@ -139,9 +139,10 @@ class LaneWidget(QFrame):
         self.figures.setToolTip(self.figures.text())
         for rating, button in self.rating_buttons.items():
             button.setChecked(self.lane.rating == rating)
-        self.setProperty("heard", heard)
-        self.style().unpolish(self)
-        self.style().polish(self)
+        if self.property("heard") != heard:  # re-styling a lane costs milliseconds: only when it changes
+            self.setProperty("heard", heard)
+            self.style().unpolish(self)
+            self.style().polish(self)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.clicked.emit(self.lane.key)
