@@ -98,6 +98,9 @@ def run(args: argparse.Namespace) -> int:
     # Offscreen unless told otherwise, and never make a sound.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("RETAKE_AUDIO_OUTPUT", "silent")
+    # A picture needs no warm local engine: its worker processes would compete with the decode and take a
+    # second to stop. --demo-compare's job starts it when it is sent.
+    os.environ.setdefault("RETAKE_ENGINE_AUTOSTART", "0")
     if args.demo_compare:
         import tempfile
 
