@@ -41,24 +41,24 @@ def lane_figures(comparison: Comparison, lane: Lane) -> str:
         return "rate every take to reveal its name and figures"
     parts = []
     figures = lane.figures
+    # Most telling first: a narrow window cuts the end of the line (the tooltip has all of it).
+    if figures is not None and not lane.is_whole_track and figures.near_identical:
+        largest = _db(figures.largest_difference_db)
+        parts.append(f"practically the original inside the region (largest difference {largest} dB)")
     if figures is not None:
         parts.append(f"{_db(figures.loudness.lufs)} LUFS")
         parts.append(f"TP {_db(figures.loudness.true_peak_dbtp)} dBTP")
+        gain = comparison.gain_db(lane)
+        if comparison.loudness_match and (abs(gain) >= 0.05 or figures.match.limited):
+            parts.append(f"matched {_db(gain)} dB" + (" (limited: −1 dBTP)" if figures.match.limited else ""))
     if not lane.is_whole_track and lane.alignment is not None:
         if lane.alignment.confidence >= 0.5:
             parts.append(f"offset {lane.alignment.offset:+d} smp")
         else:
             parts.append("not aligned: the audio around the region differs from the original")
-    if figures is not None:
-        gain = comparison.gain_db(lane)
-        if comparison.loudness_match and (abs(gain) >= 0.05 or figures.match.limited):
-            parts.append(f"matched {_db(gain)} dB" + (" (limited: −1 dBTP)" if figures.match.limited else ""))
-        if not lane.is_whole_track:
-            if figures.near_identical:
-                largest = _db(figures.largest_difference_db)
-                parts.append(f"practically the original inside the region (largest difference {largest} dB)")
-            outside = figures.changed_outside_s
-            parts.append("nothing changed outside the region" if outside == 0 else f"changed outside: {outside:.1f} s")
+    if figures is not None and not lane.is_whole_track:
+        outside = figures.changed_outside_s
+        parts.append("nothing changed outside the region" if outside == 0 else f"changed outside: {outside:.1f} s")
     return "  ·  ".join(parts)
 
 
