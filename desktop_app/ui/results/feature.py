@@ -24,6 +24,7 @@ from desktop_app.ui.results.results_panel import ResultsPanel
 from desktop_app.ui.widgets import scrollable
 
 __all__ = ["ResultsFeature", "engine_label"]
+LANES_MIN_HEIGHT = 260  # px of dock: the two rows of controls, the original and a take
 
 
 class ResultsFeature(QObject):
@@ -123,10 +124,11 @@ class ResultsFeature(QObject):
         return self.takes.job
 
     def _make_room(self) -> None:
-        """Give the lanes about half the window, and leave the editor a usable height above them."""
-        editor_min = self.window.editor.minimumHeight()
-        wanted = max(self.dock.height(), int(self.window.height() * 0.5))
-        wanted = min(wanted, max(120, self.window.height() - editor_min - 120))
+        """Give the lanes about 40 % of the window (the original and two takes fit at 1280×800), and leave the
+        editor above them a usable height."""
+        height = self.window.height()
+        wanted = max(LANES_MIN_HEIGHT, int(height * 0.4))
+        wanted = min(wanted, max(120, height - self.window.editor.minimumHeight() - 120))
         self.window.resizeDocks([self.dock], [wanted], Qt.Orientation.Vertical)
 
     # ---------------------------------------------------------------------------------- keeping
