@@ -32,8 +32,8 @@ def lane_figures(comparison: Comparison, lane: Lane) -> str:
         step = "decoding" if lane.samples is None else "measuring"
         return f"preparing: {step}… {lane.progress:.0%}"
     if lane.is_original:
-        if lane.loudness is None:
-            return ""
+        if lane.loudness is None:  # measured only once takes are compared, over their region
+            return f"measuring loudness {comparison.original_span}…" if len(comparison.lanes) > 1 else ""
         return (
             f"{_db(lane.loudness.lufs)} LUFS · TP {_db(lane.loudness.true_peak_dbtp)} dBTP {comparison.original_span}"
         )
