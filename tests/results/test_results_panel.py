@@ -145,3 +145,21 @@ def test_lane_heights_and_vertical_zoom(results_window, qtbot) -> None:
     lane.view.repaint()
     results_window.editor.view.repaint()
     assert lane.view._cache_key[-1] == 18.0 and results_window.editor.view._cache_key[-1] == 18.0
+
+
+def test_alt_wheel_zooms_the_editor_and_every_lane_vertically(results_window) -> None:
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    view = results_window.editor.view
+    before = results_window.editor.timeline.start_frame, results_window.editor.timeline.frames_per_pixel
+    event = QWheelEvent(
+        QPointF(50, 20), view.mapToGlobal(QPointF(50, 20)), QPoint(), QPoint(0, 240),
+        Qt.MouseButton.NoButton, Qt.KeyboardModifier.AltModifier, Qt.ScrollPhase.NoScrollPhase, False,
+    )  # fmt: skip
+    QApplication.sendEvent(view, event)
+    assert results_window.editor.timeline.amplitude_zoom_db == 6.0  # two notches, 3 dB each
+    assert results_window.results.panel.level_zoom.value() == 6  # the lanes' control follows
+    # The horizontal view did not move.
+    assert (results_window.editor.timeline.start_frame, results_window.editor.timeline.frames_per_pixel) == before
