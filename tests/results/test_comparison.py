@@ -259,3 +259,38 @@ def test_a_closed_comparison_hands_nothing_back(qtbot, takes, monkeypatch) -> No
     comparison._worker.shutdown(wait=True)  # the decode that was running has ended
     QCoreApplication.processEvents()  # a hand-over, had one been sent, is delivered now
     assert handed == []
+
+
+def test_a_lane_shows_its_waveform_while_it_decodes(qtbot, takes, monkeypatch) -> None:
+    """Preparing → the part decoded so far is drawn → the aligned take and its figures."""
+    import threading
+
+    from desktop_app.audio.peaks import PeakBuilder
+    from desktop_app.services import comparison as module
+
+    original, paths = takes
+    gate = threading.Event()
+    real_load = module.load_with_peaks
+
+    def slow_load(path, progress=None, **kwargs):
+        samples = sf.read(path, dtype="float32")[0]
+        builder = PeakBuilder(samples)
+        builder.add(0, 4 * RATE)  # the first four seconds are in
+        progress(builder.pyramid)
+        gate.wait(20)
+        return real_load(path, progress=progress, **kwargs)
+
+    monkeypatch.setattr(module, "load_with_peaks", slow_load)
+    comparison = Comparison()
+    comparison.set_original(original, RATE)
+    comparison.set_region((6.0, 10.0))
+    comparison.add_takes([TakeSource("job1", 1, paths[0][0])])
+    lane = comparison.lanes[1]
+    assert lane.status == "preparing" and lane.samples is None
+    qtbot.waitUntil(lambda: lane.peaks is not None, timeout=10000)
+    assert lane.samples is None and 0 < lane.progress < 1 and lane.peaks.ready_frames == 4 * RATE
+    assert "preparing" in comparison.heading()
+    gate.set()
+    qtbot.waitUntil(lambda: _ready(comparison), timeout=20000)
+    assert lane.peaks.samples is lane.samples and lane.status == "ready"
+    assert "preparing" not in comparison.heading()
