@@ -272,7 +272,7 @@ class SongLyrics(QObject):
             self._replace(known)
 
     def _song_opened(self) -> None:
-        if getattr(self.document, "replacing_audio", False):
+        if self.document.replacing_audio:
             self._audio_replaced()
             return
         self._versions, self._current_audio, self._fresh_audio = [], self.document.clip.samples, False

@@ -185,7 +185,7 @@ class MainWindow(QMainWindow):
         self.player.shutdown()
         self.document.shutdown()
         self.jobs.shutdown()
-        self.results.comparison.close()
+        self.results.close()
         super().closeEvent(event)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
