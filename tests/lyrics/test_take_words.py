@@ -10,7 +10,7 @@ def _texts(window) -> list[str]:
     return [line.text for line in window.lyrics.service.lyrics.lines]
 
 
-def test_used_take_brings_its_words_and_undo_takes_them_back(results_window, finished_job) -> None:
+def test_used_take_brings_its_words_and_undo_takes_them_back(results_window, finished_job, qtbot) -> None:
     store, job_id, _song, _original = finished_job
     job = store.get(job_id)
     store.update(job_id, params={**job.params, "lyrics": EDITED, "lyrics_section_to_replace": "x"})
@@ -18,7 +18,8 @@ def test_used_take_brings_its_words_and_undo_takes_them_back(results_window, fin
     assert window.lyrics.service.set_text(SONG) == []
     results = window.results
     results.comparison.select_index(1)
-    results.panel.splice_button.click()
+    with qtbot.waitSignal(window.document.working.replaced, timeout=20000):
+        results.panel.splice_button.click()
     assert "\n".join(_texts(window)) == EDITED
     starts = [line.start for line in window.lyrics.service.lyrics.lines]
     assert starts == [1.0, 4.0, 6.5, None, 11.0]  # the new block keeps its start; its second line awaits a tap
@@ -30,11 +31,12 @@ def test_used_take_brings_its_words_and_undo_takes_them_back(results_window, fin
     assert _texts(window) == ["one", "two", "three", "four", "five"]
 
 
-def test_a_take_of_a_job_without_lyrics_leaves_the_words_alone(results_window) -> None:
+def test_a_take_of_a_job_without_lyrics_leaves_the_words_alone(results_window, qtbot) -> None:
     window = results_window
     window.lyrics.service.set_text(SONG)
     window.results.comparison.select_index(1)
-    window.results.panel.splice_button.click()
+    with qtbot.waitSignal(window.document.working.replaced, timeout=20000):
+        window.results.panel.splice_button.click()
     assert _texts(window) == ["one", "two", "three", "four", "five"]
 
 

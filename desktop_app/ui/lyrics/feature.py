@@ -36,8 +36,11 @@ class LyricsFeature(QObject):
         self.service.loaded.connect(self._song_opened)
         QCoreApplication.instance().aboutToQuit.connect(self.service.shutdown)
         results = getattr(window, "results", None)
-        if results is not None:  # after the results feature's own handlers: the splice is in place
-            results.panel.splice_requested.connect(self._take_used)
+        self._pending_take: str | None = None  # a take asked to be spliced in, until its audio is in place
+        if results is not None:
+            results.panel.splice_requested.connect(self._take_requested)
+            window.document.working.replaced.connect(self._audio_in_place)
+            window.document.working.failed.connect(self._splice_failed)
             attach_take_words(results.panel, results.comparison, results.store, window.editor.timeline)
 
     def fill_form(self, edit: LyricsEdit | None) -> None:
@@ -53,6 +56,17 @@ class LyricsFeature(QObject):
         panel.set_operation(Operation.INPAINT)
         panel.forms[Operation.INPAINT].set_values({"lyrics": edit.lyrics, "lyrics_section_to_replace": edit.section})
         panel.validate()
+
+    def _take_requested(self, key: str) -> None:
+        self._pending_take = key  # the splice is saved off the GUI thread; its words follow once it is in place
+
+    def _splice_failed(self, _message: str) -> None:
+        self._pending_take = None
+
+    def _audio_in_place(self, _text: str) -> None:
+        key, self._pending_take = self._pending_take, None
+        if key is not None:
+            self._take_used(key)
 
     def _take_used(self, key: str) -> None:
         """“Use this take” on an inpaint whose lyrics were edited: the song's lyrics take its words."""
