@@ -196,12 +196,13 @@ class CompSession(QObject):
         return self.move_boundary(report.at_s, report.proposed_at_s)
 
     def use_as_working_version(self, document) -> str | None:
-        """Make the comp the open song's audio ("Use comp"): one undo step on the document's stack."""
+        """Make the comp the open song's audio ("Use comp"): one undo step, through its WorkingVersion.
+
+        The working copy is saved off the GUI thread; ``document.working.replaced`` says when it is in place.
+        """
         if not self._ranges:
             return "The comp is still the original: swipe a take over part of the song first."
-        from desktop_app.services.working_version import ReplaceAudioCommand
-
-        document.undo_stack.push(ReplaceAudioCommand(document, self.render(), "Use comp"))
+        document.working.replace(self.render(), "Use comp")
         return None
 
     def clear(self) -> None:

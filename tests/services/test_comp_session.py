@@ -164,9 +164,10 @@ def test_use_comp_makes_it_the_working_version_undoably(qtbot, tmp_path) -> None
         )
         comp.add_source(CompSource("t", "Take", original * 0.5))
         comp.assign("t", 2.0, 4.0, free=True)
-        assert comp.use_as_working_version(document) is None
+        with qtbot.waitSignal(document.working.replaced, timeout=20000):
+            assert comp.use_as_working_version(document) is None
         assert np.array_equal(document.clip.samples, comp.render())
-        assert document.working_path is not None and document.working_path.is_file()
+        assert document.working.path is not None and document.working.path.is_file()
         document.undo_stack.undo()  # "Use comp" first, then the comp edit itself
         assert np.array_equal(document.clip.samples, original)
         assert comp.ranges == (CompRange("t", 2 * RATE, 4 * RATE),)
