@@ -68,8 +68,8 @@ def musicgpt_conversion(job: Job, base_url: str, eta: float) -> dict:
     return body
 
 
-_ECHOED = ("prompt", "lyrics", "lyrics_section_to_replace", "gender", "replace_start_at", "replace_end_at",
-           "voice_id", "pitch")  # fmt: skip
+_ECHOED = ("prompt", "lyrics", "lyrics_section_to_replace", "lyrics_section_to_extend", "gender",
+           "replace_start_at", "replace_end_at", "extend_after", "voice_id", "pitch", "title")  # fmt: skip
 
 
 def _title(job: Job) -> str:

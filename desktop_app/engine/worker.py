@@ -27,7 +27,8 @@ from desktop_app.engine.store import COMPLETED, FAILED, PROCESSING, QUEUED, STUC
 log = logging.getLogger(__name__)
 
 WORKERS = 2
-INITIAL_COST = {"INPAINT": 0.012, "REMIX": 0.06, "COVER": 0.09, "SING_OVER_INSTRUMENTAL": 0.06, "ADD_VOCALS": 0.06}
+INITIAL_COST = {"INPAINT": 0.012, "EXTEND": 0.012, "REMIX": 0.06, "COVER": 0.09, "SING_OVER_INSTRUMENTAL": 0.06,
+                "ADD_VOCALS": 0.06}  # fmt: skip
 FIXED_COST = 0.5  # decoding, MP3 encoding start-up, bookkeeping
 
 
