@@ -11,7 +11,8 @@ Grammar (documented in the README, "Local engine faults")::
                                          routes STATUS is the envelope ``code`` (HTTP 200)
             | slow=SECONDS               answer after SECONDS
             | fail [ "=" JOB_STATUS ]    the job this submit creates ends FAILED (sunoapi:
-                                         GENERATE_AUDIO_FAILED) or the named status
+                                         GENERATE_AUDIO_FAILED) or the named status; CALLBACK_EXCEPTION
+                                         comes after the audio is made, so its record lists the tracks
             | error                      the job ends ERROR (sunoapi: CREATE_TASK_FAILED)
             | stuck                      the job stays in processing forever
             | lost                       (submit routes) the job is created and runs, but its answer never
