@@ -144,3 +144,13 @@ class ClientFactory:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def sunoapi_balance(engine: str, *, key_store: KeyStore | None = None, transport: httpx.BaseTransport | None = None
+                    ) -> float:  # fmt: skip
+    """The sunoapi.org balance (``GET /api/v1/generate/credit``) of ``engine`` ("sunoapi" or a URL
+    speaking its contract). Blocks: call it off the GUI thread."""
+    if parse_engine(engine).kind is EngineKind.LOCAL:
+        raise ValueError("the local engine has no balance: it costs nothing")
+    with ClientFactory(key_store=key_store, transport=transport) as factory, factory(engine) as clients:
+        return clients.sunoapi.credits()
