@@ -59,9 +59,10 @@ def extend(samples: np.ndarray, sample_rate: int, after: int, count: int = 1) ->
         raise NothingToBorrowError("there is no music before the extension point to continue from")
     conv = signal.fftconvolve(features.vectors, template[::-1], mode="full", axes=0).sum(axis=1)
     # conv[n] = sum_j vectors[n - T + 1 + j] . template[j]: the T frames before source frame p are at n = p - 1.
+    # Near the start fewer frames precede p; the sum over those only scores lower, as it should.
     sources = np.arange(features.frames)
     score = np.full(features.frames, -np.inf)
-    valid = sources >= len(template)
+    valid = sources >= 1
     score[valid] = conv[sources[valid] - 1] / len(template)
     starts = np.arange(features.frames) * span
     minimum = round(MIN_EXTENSION_SECONDS * sample_rate)
