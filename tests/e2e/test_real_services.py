@@ -198,3 +198,21 @@ def test_extend_keeps_the_original_to_the_bit_before_the_point(world) -> None:
         samples = load(take.path).samples
         assert np.array_equal(samples[:after], source[:after])
         assert samples.shape[0] > after
+
+
+def test_a_job_held_after_a_crash_is_found_in_the_history_or_else_held(world) -> None:
+    import time
+
+    song = world.song("song.wav", 220)
+    found = world.runner.create(inpaint(song, "sent just before the crash"), "local", out_dir=world.tmp / "a")
+    missing = world.runner.create(inpaint(song, "never arrived"), "local", out_dir=world.tmp / "b")
+    sent_at = time.time()
+    # The first submit reached the service, then the app died before the answer: the service has the job.
+    with world.runner.client_factory("local") as clients:
+        receipt = clients.musicgpt.submit(inpaint(song, "sent just before the crash"))
+    for job in (found, missing):
+        world.store.update(job.id, state=JobState.UPLOADING, submit_sent_at=sent_at)
+    adopted = world.runner.run(found.id, None, world.record)
+    assert adopted.state is JobState.DONE and adopted.task_id == receipt.task_id
+    held = world.runner.run(missing.id, None, world.record)
+    assert held.state is JobState.FAILED and held.error_kind == "interrupted_submit"
