@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import json
+import logging
 from dataclasses import dataclass, field
 
 from starlette.requests import Request
@@ -109,8 +110,19 @@ def lost_answer(body: dict) -> Response:
                              headers={"Content-Length": str(len(data))})  # fmt: skip
 
 
-class LostAnswer(Exception):
-    """Raised inside a streaming body to drop the connection (the ``lost`` fault)."""
+class SimulatedDrop(Exception):
+    """Raised inside a streaming body to drop the connection on purpose (a fault): never logged as a crash."""
+
+
+class LostAnswer(SimulatedDrop):
+    """The ``lost`` fault: the submit's answer is dropped."""
+
+
+class QuietSimulatedDrops(logging.Filter):
+    """Keeps uvicorn from printing "Exception in ASGI application" for a connection a fault dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], SimulatedDrop))
 
 
 def fault_response(fault: Fault, api: str) -> Response:

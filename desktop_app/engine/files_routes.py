@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from desktop_app.engine.context import EngineContext, fault_response, take_faults
+from desktop_app.engine.context import EngineContext, SimulatedDrop, fault_response, take_faults
 
 EXPIRED_BODY = (
     '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Request has expired'
@@ -22,7 +22,7 @@ EXPIRED_BODY = (
 MEDIA_TYPES = {".mp3": "audio/mpeg", ".wav": "audio/wav", ".flac": "audio/flac", ".m4a": "audio/mp4"}
 
 
-class DownloadCut(Exception):
+class DownloadCut(SimulatedDrop):
     """Raised inside a streaming body to drop the connection (the ``cut`` fault)."""
 
 

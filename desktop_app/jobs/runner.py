@@ -219,7 +219,7 @@ class JobRun:
                 if self.cancel.is_set():
                     raise CancelledError()
                 if held and not adopt_lost_submit(self, clients):
-                    return self._fail(_interrupted())
+                    return self._fail(_interrupted(self.operation))
                 submitting = action in (ResumeAction.SUBMIT, ResumeAction.HOLD) and not self.job.has_ids
                 if submitting and not submit_job(self, clients):
                     return self.store.get(job.id)  # another process claimed it
@@ -421,10 +421,15 @@ class JobRun:
         write_summary(self.job, self.store.takes(self.job.id), self.store.events(self.job.id))
 
 
-def _interrupted() -> InterruptedSubmitError:
+def _interrupted(operation: Operation) -> InterruptedSubmitError:
+    looked = (
+        "Retake looked for it in MusicGPT's history and did not find it yet. "
+        if operation.service == "musicgpt"
+        else "It may have been received (and charged): check your account's history. "
+    )
     return InterruptedSubmitError(
-        "Retake stopped while this job was being sent, before the service confirmed it. It may have been "
-        "received (and charged): check your account's history, then use “Send again” if it is not there."
+        "Retake stopped while this job was being sent, before the service confirmed it. "
+        f"{looked}Use “Send again” if it is not there."
     )
 
 

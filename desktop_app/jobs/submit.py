@@ -54,6 +54,7 @@ def _claim(run: JobRun) -> bool:
     store, job = run.store, run.job
     if not store.compare_and_set_state(job.id, (JobState.DRAFT, JobState.UPLOADING), JobState.UPLOADING):
         return False
+    run.job = store.get(job.id)
     store.log_event(job.id, Trigger.BEGIN_UPLOAD.value, JobState.UPLOADING, None)
     run.emit(EventKind.STATE, state=JobState.UPLOADING, message=JobState.UPLOADING.label)
     return True

@@ -216,3 +216,9 @@ def test_a_job_held_after_a_crash_is_found_in_the_history_or_else_held(world) ->
     assert adopted.state is JobState.DONE and adopted.task_id == receipt.task_id
     held = world.runner.run(missing.id, None, world.record)
     assert held.state is JobState.FAILED and held.error_kind == "interrupted_submit"
+    assert "did not find it" in held.error_message
+    # It shows up later (the service was slow to list it): "Try again" finds it instead of paying twice.
+    with world.runner.client_factory("local") as clients:
+        late = clients.musicgpt.submit(inpaint(song, "never arrived"))
+    again = world.runner.run(missing.id, None, world.record)
+    assert again.state is JobState.DONE and again.task_id == late.task_id
