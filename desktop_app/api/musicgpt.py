@@ -30,7 +30,7 @@ from typing import Any
 import httpx
 
 from desktop_app.api.errors import MUSICGPT
-from desktop_app.api.models import Operation, ServiceRequest
+from desktop_app.api.models import AddVocalsRequest, Operation, ServiceRequest
 from desktop_app.api.results import (
     HistoryEntry,
     JobStatus,
@@ -109,7 +109,7 @@ class MusicGPTClient:
         on_retry=None,
     ) -> SubmitReceipt:
         operation = request.operation
-        if operation.service != "musicgpt":
+        if isinstance(request, AddVocalsRequest):
             raise ValueError(f"{operation} is not a MusicGPT operation")
         form = request.form_fields()
         source = upload_path or request.audio_file

@@ -235,7 +235,7 @@ async def by_user(request: Request) -> Response:
         limit = int(query.get("limit", "20"))
     except ValueError:
         limit = 0
-    issues = []
+    issues: list[dict] = []
     if kind and kind not in CONVERSION_TYPES:
         issues.append({"loc": ["query", "conversionType"], "msg": "Input should be a valid conversionType",
                        "type": "enum"})  # fmt: skip
@@ -244,7 +244,7 @@ async def by_user(request: Request) -> Response:
     if order not in ("ASC", "DESC") or not 1 <= limit <= 100:
         issues.append({"loc": ["query", "limit"], "msg": "sortOrder is ASC or DESC; limit 1 to 100", "type": "value"})
     if issues:
-        return musicgpt_error(422, "; ".join(i["msg"] for i in issues), detail=issues)
+        return musicgpt_error(422, "; ".join(str(i["msg"]) for i in issues), detail=issues)
     items = []
     for job in ctx.store.all():
         if job.api != "musicgpt" or (kind and job.kind != kind):
@@ -276,7 +276,7 @@ async def by_id(request: Request) -> Response:
         return musicgpt_error(401)
     query = request.query_params
     kind = query.get("conversionType", "")
-    issues = []
+    issues: list[dict] = []
     if kind not in CONVERSION_TYPES:
         issues.append({"loc": ["query", "conversionType"], "msg": "Field required" if not kind else
                        "Input should be a valid conversionType", "type": "enum"})  # fmt: skip
@@ -284,7 +284,7 @@ async def by_id(request: Request) -> Response:
     if not task_id and not conversion_id:
         issues.append({"loc": ["query", "task_id"], "msg": "Provide task_id or conversion_id", "type": "missing"})
     if issues:
-        return musicgpt_error(422, "; ".join(i["msg"] for i in issues), detail=issues)
+        return musicgpt_error(422, "; ".join(str(i["msg"]) for i in issues), detail=issues)
     job = ctx.store.get(task_id) if task_id else ctx.store.by_conversion(conversion_id)
     if job is not None and conversion_id and conversion_id not in job.conversion_ids:
         job = None  # task_id and conversion_id name different jobs

@@ -107,7 +107,7 @@ def download_take(
 def _refused(status: int, url: str, api_base: str | None, service: str) -> ServiceError:
     """A key problem only when the API itself refused; from a file host 403/404/410 mean the link
     expired or the file is gone (storage answers 403 for an expired or deleted object)."""
-    on_api = bool(api_base) and url.startswith(api_base.rstrip("/") + "/")
+    on_api = api_base is not None and url.startswith(api_base.rstrip("/") + "/")
     if status in (403, 404, 410) and not (on_api and status == 403):
         return ExpiredFileError(
             f"The file link from {service} has expired or the file is gone ({status}).", status=status, service=service

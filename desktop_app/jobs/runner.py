@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop_app.api.errors import (
     CancelledError,
@@ -48,6 +49,9 @@ from desktop_app.jobs.states import JobState, ResumeAction, Trigger, next_state,
 from desktop_app.jobs.store import JobRecord, JobStore, TakeRecord, file_sha256
 from desktop_app.jobs.submit import adopt_lost_submit, submit_job
 from desktop_app.jobs.summary import write_summary
+
+if TYPE_CHECKING:
+    from desktop_app.jobs.clients import EngineClients
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +81,7 @@ class JobRunner:
     def __init__(
         self,
         store: JobStore,
-        client_factory: Callable[[str], object],
+        client_factory: Callable[[str], EngineClients],
         *,
         settings: RunnerSettings | None = None,
         budget: PollBudget | None = None,

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_app.api.errors import CancelledError, ServiceError
+from desktop_app.api.models import AddVocalsRequest
 from desktop_app.api.results import SubmitReceipt
 from desktop_app.api.retry import nothing_accepted
 from desktop_app.api.sunoapi import UPLOAD_RETENTION_SECONDS, upload_name
@@ -161,6 +162,7 @@ def _send(run: JobRun, clients: EngineClients, work: Path) -> SubmitReceipt:
         run.job = store.update(job.id, upload_url=url, uploaded_at=time.time())
         return url
 
+    assert isinstance(request, AddVocalsRequest)  # the one sunoapi.org operation
     own_upload = request.audio_url is None
     upload_url = request.audio_url or _fresh_upload(run)
     if upload_url is None:
