@@ -85,13 +85,18 @@ class JobRunner:
         *,
         settings: RunnerSettings | None = None,
         budget: PollBudget | None = None,
+        sunoapi_budget: PollBudget | None = None,
         clock: Callable[[], float] = time.monotonic,
         wait: Callable[[threading.Event, float], bool] | None = None,
     ) -> None:
         self.store = store
         self.client_factory = client_factory
         self.settings = settings or RunnerSettings()
-        self.budget = budget or shared_budget()
+        self.budget = budget or shared_budget()  # MusicGPT's byId: 200 calls a minute
+        # sunoapi.org documents no polling limit; its polls still share one budget, so a rate limit on one
+        # job slows every job down together instead of each finding out alone.
+        # (A caller that brings its own budget, e.g. a test's unlimited one, gets it for both.)
+        self.sunoapi_budget = sunoapi_budget or budget or shared_budget("sunoapi-record-info")
         self.clock = clock
         self.wait = wait or (lambda cancel, seconds: cancel.wait(seconds))
         self._active: dict[str, tuple[threading.Event, list]] = {}  # job id -> (cancel, its clients)
@@ -264,12 +269,18 @@ class JobRun:
         self.emit(EventKind.RETRY, error=error, delay=delay, message=str(error))
 
     # -------------------------------------------------------------------------------------- poll
+    def _budget(self) -> PollBudget | None:
+        """The shared budget this job's polls draw on (none for the engine on this computer)."""
+        if self._is_local():
+            return None
+        return self.runner.sunoapi_budget if self.operation.service == "sunoapi" else self.runner.budget
+
     def _status(self, clients) -> JobStatus:
+        budget = self._budget()
+        if budget is not None and not budget.acquire(self.cancel):
+            raise CancelledError()
         if self.operation.service == "sunoapi":
             return clients.sunoapi.status(self.job.task_id, cancel=self.cancel, on_retry=self.on_retry)
-        # The 200-a-minute byId limit is MusicGPT's; the engine on this computer has none.
-        if not self._is_local() and not self.runner.budget.acquire(self.cancel):
-            raise CancelledError()
         return clients.musicgpt.status(
             self.operation, self.job.task_id, self.job.conversion_ids, cancel=self.cancel, on_retry=self.on_retry
         )
@@ -285,8 +296,9 @@ class JobRun:
         low, high = RATE_LIMIT_WAIT
         delay = error.retry_after if error.retry_after is not None else min(high, low * 2 ** (streak - 1))
         delay = min(max(delay, 0.0), high)
-        if not self._is_local():
-            self.runner.budget.defer(delay)
+        budget = self._budget()
+        if budget is not None:
+            budget.defer(delay)
         message = f"{error.service or 'The service'} is limiting requests; asking again in {delay:.0f} s"
         if self.job.state is JobState.STALLED:
             self.store.log_event(self.job.id, "rate_limited", None, message)
