@@ -45,6 +45,7 @@ from desktop_app.api.retry import RetryPolicy, call_with_retry
 from desktop_app.jobs.download import DEFAULT_MAX_BYTES, DownloadedTake, download_take
 from desktop_app.jobs.events import EventCallback, EventKind, JobEvent
 from desktop_app.jobs.poll_scheduler import PollBudget, PollSchedule, shared_budget
+from desktop_app.jobs.retention import files_gone, links_in_order
 from desktop_app.jobs.states import JobState, ResumeAction, Trigger, next_state, resume_action
 from desktop_app.jobs.store import JobRecord, JobStore, TakeRecord, file_sha256
 from desktop_app.jobs.submit import adopt_lost_submit, submit_job
@@ -55,9 +56,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# MusicGPT keeps WAV files 7 days and MP3 files 90 days (changelog, March 2026).
-WAV_RETENTION_SECONDS = 7 * 24 * 3600
-MP3_RETENTION_SECONDS = 90 * 24 * 3600
 # A finished sunoapi.org record may list a track before its audioUrl is filled: poll it this many
 # more times before saying so.
 MAX_POLLS_WITHOUT_AUDIO = 20
@@ -365,30 +363,12 @@ class JobRun:
             delay = min(schedule.next_delay(unchanged), max(0.0, deadline - clock()))
 
     # ---------------------------------------------------------------------------------- download
-    def _links(self, take: TakeResult) -> list[str]:
-        """The take's links, best first: WAV, then MP3. A WAV link known to be older than MusicGPT
-        keeps WAV files is not even tried."""
-        age = time.time() - self.job.submitted_at if self.job.submitted_at else 0.0
-        wav_gone = self.operation.service == "musicgpt" and age > WAV_RETENTION_SECONDS
-        links = [] if wav_gone or not take.wav_url else [take.wav_url]
-        return links + ([take.mp3_url] if take.mp3_url else [])
-
-    def _gone(self) -> ExpiredFileError:
-        age_days = (time.time() - self.job.submitted_at) / 86400 if self.job.submitted_at else None
-        when = f" This job was sent {age_days:.0f} days ago." if age_days and age_days >= 1 else ""
-        keeps = (
-            f" MusicGPT keeps WAV files {WAV_RETENTION_SECONDS // 86400} days and MP3 files "
-            f"{MP3_RETENTION_SECONDS // 86400} days."
-            if self.operation.service == "musicgpt"
-            else ""
-        )
-        return ExpiredFileError(f"The service no longer holds the files of this job.{keeps}{when}")
-
     def _fetch_take(self, clients, take: TakeResult, position: int) -> DownloadedTake:
         def progress(done: int, total: int | None) -> None:
             self.emit(EventKind.DOWNLOAD, done=done, total=total, take_index=position)
 
-        for url in self._links(take):
+        service, sent = self.operation.service, self.job.submitted_at
+        for url in links_in_order(take, service, sent, time.time()):
 
             def fetch(_url: str = url) -> DownloadedTake:
                 return download_take(
@@ -405,7 +385,7 @@ class JobRun:
                 )  # fmt: skip
             except ExpiredFileError as error:
                 self.store.log_event(self.job.id, "link_expired", None, f"take {position}: {error}")
-        raise self._gone()
+        raise files_gone(service, sent, time.time())
 
     def _download(self, clients, status: JobStatus) -> None:
         out_dir = self.job.out_dir
