@@ -166,8 +166,8 @@ def parse_musicgpt_submit(payload: Any) -> SubmitReceipt:
     if data.get("success") is False:
         # An answer that says no: the service did not take the job (status 200 marks it as answered).
         said = _text(data.get("message")) or _text(data.get("detail")) or "no reason given"
-        raise ServiceValidationError(f"{MUSICGPT} refused the request: {said}", status=200, service=MUSICGPT,
-                                     detail=said)  # fmt: skip
+        raise ServiceValidationError(f"{MUSICGPT} refused the request. The service said: “{said}”.", status=200,
+                                     service=MUSICGPT, detail=said)  # fmt: skip
     task_id = _text(data.get("task_id"))
     ids = [_text(data.get("conversion_id_1")), _text(data.get("conversion_id_2"))]
     ids = [i for i in ids if i and i != NO_SECOND_OUTPUT]
