@@ -76,7 +76,9 @@ class CreditsRow(QWidget):
 
     def _ask(self, engine: str) -> None:
         try:
-            text = f"sunoapi.org balance: {self._fetch(engine):g} credits"
+            balance = self._fetch(engine)
+            amount = f"{balance:,.0f}" if balance == int(balance) else f"{balance:,.2f}"
+            text = f"sunoapi.org balance: {amount} credits"
         except (ServiceError, ValueError) as error:
             text = f"Balance unknown: {error}"
         with contextlib.suppress(RuntimeError):  # the widget was closed meanwhile
@@ -112,7 +114,7 @@ class EngineDialog(QDialog):
         self.radios: dict[str, QRadioButton] = {}
         for value, text in (
             ("local", "Local engine — on this computer, offline, no credits"),
-            ("musicgpt", "MusicGPT — inpaint, remix, sing over, cover"),
+            ("musicgpt", "MusicGPT — inpaint, extend, remix, sing over, cover"),
             ("sunoapi", "sunoapi.org — add vocals"),
             ("custom", "Another server speaking the same API:"),
         ):
