@@ -5,16 +5,21 @@ Public API::
     runner = JobRunner(store, client_factory, settings=RunnerSettings(), budget=None)
     job = runner.create(request, engine="local", out_dir=None)   # validated draft, input hashed
     job = runner.run(job.id, cancel=threading.Event(), on_event=callback, resubmit=False)
+    runner.cancel(job.id)   # from any thread: sets the cancel and shuts the run's connections
 
 ``run`` blocks (call it from a worker thread) and returns the final :class:`JobRecord`: DONE,
 FAILED (``error_kind``/``error_message``), CANCELLED, or STALLED when the poll timeout passed while
 the service still works ("still running — keep waiting?": calling ``run`` again keeps waiting).
 Events (:class:`JobEvent`) report state changes, upload/download bytes, ETA, credits, retries,
-errors and finished takes. ``cancel`` is checked between upload chunks, polls and download chunks.
+errors and finished takes. ``cancel`` is checked between upload chunks, polls and download chunks;
+:meth:`JobRunner.cancel` also aborts a request in flight. A poll still rate-limited after its retries
+leaves the job STALLED with a countdown (RETRY events) and goes on when the limit lifts.
 
 A job that has service ids is only ever polled, never submitted again — after a crash, a kill, a
-cancel or a failure. A job whose paid request was fully sent but never answered is held
-(:class:`InterruptedSubmitError`) unless ``resubmit=True``. Each ``run`` builds its own clients
+cancel or a failure. A job whose paid request was fully sent but never answered is looked up in
+MusicGPT's history (``GET /byUser``) and followed when found; otherwise it is held
+(:class:`InterruptedSubmitError`) unless ``resubmit=True``. Takes come from the WAV link, else the
+MP3 link (``retention.py``); a job whose files are all gone says so once. Each ``run`` builds its own clients
 (one ``httpx.Client`` per call, so per thread) through ``client_factory(engine_name)``.
 """
 
