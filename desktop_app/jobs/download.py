@@ -83,7 +83,7 @@ def download_take(
     try:
         with http.stream("GET", url, headers=headers, follow_redirects=True) as response:
             if response.status_code >= 400:
-                raise _refused(response.status_code, url, auth_origin, service)
+                raise _refused(response.status_code, service)
             declared = _declared_length(response)
             if declared is not None and declared > max_bytes:
                 raise DownloadTooLargeError(_too_large(service, declared, max_bytes))
@@ -104,11 +104,11 @@ def download_take(
             partial.unlink()
 
 
-def _refused(status: int, url: str, api_base: str | None, service: str) -> ServiceError:
-    """A key problem only when the API itself refused; from a file host 403/404/410 mean the link
-    expired or the file is gone (storage answers 403 for an expired or deleted object)."""
-    on_api = api_base is not None and url.startswith(api_base.rstrip("/") + "/")
-    if status in (403, 404, 410) and not (on_api and status == 403):
+def _refused(status: int, service: str) -> ServiceError:
+    """403/404/410 on a download mean the link expired or the file is gone (storage answers 403 for
+    an expired or deleted object), never a bad key: the API just accepted the key to hand out the
+    link, so a key problem shows there, not here. 401 (a server asking for credentials) stays one."""
+    if status in (403, 404, 410):
         return ExpiredFileError(
             f"The file link from {service} has expired or the file is gone ({status}).", status=status, service=service
         )

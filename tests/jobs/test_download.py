@@ -99,10 +99,10 @@ def test_errors_from_storage_are_typed(tmp_path: Path) -> None:
     for status, cls in ((403, ExpiredFileError), (404, ExpiredFileError), (410, ExpiredFileError), (503, ServerError)):
         with pytest.raises(cls):
             download_take(client(lambda r, s=status: httpx.Response(s)), "https://s3.example/a.wav", tmp_path / "t")
-    # Only the API host itself says the key is wrong.
+    # Only a server asking for credentials says the key is wrong (the poll that gave the link accepted it).
     api = "https://api.example/api/public/v1"
     with pytest.raises(AuthError):
-        download_take(client(lambda r: httpx.Response(403)), api + "/file.wav", tmp_path / "t", auth_origin=api,
+        download_take(client(lambda r: httpx.Response(401)), api + "/file.wav", tmp_path / "t", auth_origin=api,
                       auth_headers={"Authorization": "k"})  # fmt: skip
 
 
