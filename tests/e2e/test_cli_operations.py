@@ -127,6 +127,12 @@ def test_a_real_engine_without_a_key_says_where_to_put_one(tmp_path: Path, song:
     assert "no jobs" in retake(tmp_path / "home", "jobs", "list").stderr  # nothing was recorded
 
 
+def test_credits_prints_the_balance(tmp_path: Path) -> None:
+    proc = retake(tmp_path / "home", "credits", "--engine", "local")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "1000000"
+
+
 def test_voices_lists_and_searches(tmp_path: Path) -> None:
     proc = retake(tmp_path / "home", "voices", "--json", "--limit", "3")
     assert proc.returncode == 0, proc.stderr
