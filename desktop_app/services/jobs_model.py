@@ -23,6 +23,8 @@ def job_title(job: JobRecord) -> str:
     label = job.operation.replace("_", " ").capitalize()
     if job.operation == "inpaint" and "replace_start_at" in job.params:
         label += f" {float(job.params['replace_start_at']):.1f}–{float(job.params['replace_end_at']):.1f} s"
+    if job.operation == "extend" and "extend_after" in job.params:
+        label += f" from {float(job.params['extend_after']):.1f} s"
     return f"{label}: {prompt}" if prompt else label
 
 

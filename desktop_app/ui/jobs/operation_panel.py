@@ -27,8 +27,9 @@ from desktop_app.api.models import REQUEST_TYPES, Operation, ServiceRequest
 from desktop_app.services.document import Document
 from desktop_app.services.voices import VoiceLoader
 from desktop_app.services.working_version import current_audio_file
+from desktop_app.ui.jobs.engine_dialog import CreditsRow
 from desktop_app.ui.jobs.fields import FieldWidget
-from desktop_app.ui.jobs.specs import FIELDS, OPERATION_ORDER, SUBMIT_LABELS
+from desktop_app.ui.jobs.specs import FIELDS, OPERATION_ORDER, SUBMIT_LABELS, extend_point
 from desktop_app.ui.jobs.voice_picker import VoicePicker
 from desktop_app.ui.waveform.timefmt import format_time
 
@@ -49,6 +50,8 @@ class OperationForm(QWidget):
             self.voice_picker = VoicePicker(voice_loader, engine_name)
             self.voice_picker.changed.connect(self.edited)
             layout.addWidget(self.voice_picker)
+        if operation is Operation.ADD_VOCALS:  # the balance before paying (sunoapi.org)
+            layout.addWidget(CreditsRow(engine_name))
         for spec in FIELDS[operation]:
             widget = FieldWidget(spec)
             widget.edited.connect(self.edited)
@@ -183,6 +186,8 @@ class OperationPanel(QWidget):
             bounds = self.document.region.bounds()
             start, end = bounds if bounds else (0.0, 0.0)
             values["replace_start_at"], values["replace_end_at"] = round(start, 3), round(end, 3)
+        if op is Operation.EXTEND:
+            values["extend_after"] = extend_point(self.document.region.bounds()) or 0.0
         return REQUEST_TYPES[op](**{k: v for k, v in values.items() if v is not None})
 
     def problems(self) -> list[FieldProblem]:
@@ -195,6 +200,9 @@ class OperationPanel(QWidget):
             problems.append(FieldProblem("engine", str(error)))
         if self.operation is Operation.INPAINT and self.document.region.is_empty:
             problems.append(FieldProblem("region", "Drag over the bars you want redone to select them."))
+            return problems
+        if self.operation is Operation.EXTEND and self.document.region.is_empty:
+            problems.append(FieldProblem("region", "Select up to where the song stays; it goes on from there."))
             return problems
         return problems + self.request().problems(self.document.duration)
 
@@ -233,6 +241,9 @@ class OperationPanel(QWidget):
                 text = f"Redo {format_time(start)} – {format_time(end)} ({end - start:.2f} s) of {name}"
             else:
                 text = f"Select the bars to redo in {name}."
+        elif self.operation is Operation.EXTEND:
+            point = extend_point(self.document.region.bounds())
+            text = f"Extend {name} from {format_time(point)}" if point else f"Select up to where {name} stays."
         else:
             text = f"Whole track: {name} ({format_time(self.document.duration)})"
         self.target_label.setText(text)
