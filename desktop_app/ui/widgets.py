@@ -2,9 +2,76 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QResizeEvent, QWheelEvent
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QFrame,
+    QLabel,
+    QScrollArea,
+    QScrollBar,
+    QSizePolicy,
+    QWidget,
+)
+
+_VALUE_WIDGETS = (QAbstractSpinBox, QComboBox, QAbstractSlider)
+
+
+def _is_value_widget(obj: QObject) -> bool:
+    # Scroll bars are sliders too, and the wheel is exactly what they are for.
+    return isinstance(obj, _VALUE_WIDGETS) and not isinstance(obj, QScrollBar)
+
+
+class WheelGuard(QObject):
+    """App-wide: the wheel over a spin box, combo box or slider scrolls the form around it unless that
+    field has the keyboard focus, so scrolling a form never changes a value (a pitch, a bit depth) unseen.
+
+    Such fields take focus by click or Tab only (not by the wheel); an unfocused field hands the wheel
+    to the scroll area around it (or, with none, lets it go to its parents)."""
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.Polish and _is_value_widget(obj):
+            if obj.focusPolicy() == Qt.FocusPolicy.WheelFocus:
+                obj.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        elif kind == QEvent.Type.Wheel and _is_value_widget(obj) and not obj.hasFocus():
+            area = _scroll_area_around(obj)
+            if area is None:
+                event.ignore()  # Qt offers a real wheel event to the parents next
+                return True
+            viewport = area.viewport()
+            pos = viewport.mapFromGlobal(event.globalPosition().toPoint()).toPointF()
+            forwarded = QWheelEvent(
+                pos, event.globalPosition(), event.pixelDelta(), event.angleDelta(), event.buttons(),
+                event.modifiers(), event.phase(), event.inverted(),
+            )  # fmt: skip
+            QApplication.sendEvent(viewport, forwarded)
+            return True
+        return False
+
+
+def _scroll_area_around(widget: QWidget) -> QAbstractScrollArea | None:
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QAbstractScrollArea):
+            return parent
+        parent = parent.parentWidget()
+    return None
+
+
+def install_wheel_guard(app: QApplication | None = None) -> WheelGuard:
+    """Install the one :class:`WheelGuard` on the application (idempotent)."""
+    app = app or QApplication.instance()
+    guard = app.findChild(WheelGuard, "wheelGuard")
+    if guard is None:
+        guard = WheelGuard(app)
+        guard.setObjectName("wheelGuard")
+        app.installEventFilter(guard)
+    return guard
 
 
 def scrollable(widget: QWidget) -> QScrollArea:

@@ -37,6 +37,7 @@ from desktop_app.ui.responsiveness import keep_event_loop_responsive
 from desktop_app.ui.tempo_panel import TempoPanel
 from desktop_app.ui.theme import apply_theme
 from desktop_app.ui.waveform.editor import WaveformEditor
+from desktop_app.ui.widgets import install_wheel_guard
 
 log = logging.getLogger(__name__)
 AUDIO_FILTER = "Audio files (*.wav *.flac *.aif *.aiff *.ogg *.opus *.mp3 *.m4a *.aac);;All files (*)"
@@ -48,6 +49,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         apply_theme(QApplication.instance())
+        install_wheel_guard()  # the wheel scrolls forms; it never changes an unfocused field
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
         self.setAcceptDrops(True)
