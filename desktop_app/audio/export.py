@@ -44,6 +44,8 @@ class Provenance:
     prompt: str = ""
     source_file: str = ""
     parameters: dict[str, Any] = field(default_factory=dict)
+    # Every take spliced into the exported audio: take, job_id, engine, operation, start, end (seconds).
+    splices: list[dict[str, Any]] = field(default_factory=list)
 
     def tags(self) -> dict[str, str]:
         comment = "; ".join(
@@ -67,6 +69,7 @@ class Provenance:
             "prompt": self.prompt,
             "source_file": self.source_file,
             "parameters": _without_secrets(self.parameters),
+            "splices": [_without_secrets(segment) for segment in self.splices],
             "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "software": f"Retake {__version__}",
         }

@@ -9,7 +9,7 @@ source file through that folder's name.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -35,12 +35,43 @@ def current_audio_file(document) -> Path | None:
     return getattr(document, "working_path", None) or document.path
 
 
-class ReplaceAudioCommand(QUndoCommand):
-    """Swap the document's samples (splice, whole take, back to original) as one undo step."""
+@dataclass(frozen=True)
+class SpliceSegment:
+    """What one splice put into the working version (for the export's sidecar)."""
 
-    def __init__(self, document, samples: np.ndarray, text: str) -> None:
+    take: str  # the lane's label, e.g. "Take 1"
+    job_id: str
+    engine: str
+    operation: str
+    start: float  # seconds; the whole song for a whole take
+    end: float
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def splice_history(document) -> list[SpliceSegment]:
+    """The splices in the working version as heard now: the undo stack's done steps since the last
+    "back to original" (undone steps are not in it)."""
+    stack = document.undo_stack
+    segments: list[SpliceSegment] = []
+    for index in range(stack.index()):
+        command = stack.command(index)
+        if isinstance(command, ReplaceAudioCommand):
+            segments = [*segments, command.segment] if command.segment is not None else []
+    return segments
+
+
+class ReplaceAudioCommand(QUndoCommand):
+    """Swap the document's samples (splice, whole take, back to original) as one undo step.
+
+    ``segment`` says which take went where; a command without one (back to original) starts the
+    working version's splice history afresh."""
+
+    def __init__(self, document, samples: np.ndarray, text: str, segment: SpliceSegment | None = None) -> None:
         super().__init__(text)
         self.document = document
+        self.segment = segment
         self.new_samples = samples
         self.old_samples = document.clip.samples
         self.old_path = getattr(document, "working_path", None)

@@ -27,31 +27,54 @@ def _is_value_widget(obj: QObject) -> bool:
 
 
 class WheelGuard(QObject):
-    """App-wide: the wheel over a spin box, combo box or slider scrolls the form around it unless that
-    field has the keyboard focus, so scrolling a form never changes a value (a pitch, a bit depth) unseen.
+    """The wheel over a spin box, combo box or slider scrolls the form around it unless that field has
+    the keyboard focus, so scrolling a form never changes a value (a pitch, a bit depth) unseen.
 
-    Such fields take focus by click or Tab only (not by the wheel); an unfocused field hands the wheel
-    to the scroll area around it (or, with none, lets it go to its parents)."""
+    Installed on each value widget (:func:`guard_wheel`), not on the application: an app-wide Python
+    filter would run for every event of the window and wait for the GIL while job threads run."""
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        kind = event.type()
-        if kind == QEvent.Type.Polish and _is_value_widget(obj):
-            if obj.focusPolicy() == Qt.FocusPolicy.WheelFocus:
-                obj.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        elif kind == QEvent.Type.Wheel and _is_value_widget(obj) and not obj.hasFocus():
-            area = _scroll_area_around(obj)
-            if area is None:
-                event.ignore()  # Qt offers a real wheel event to the parents next
-                return True
-            viewport = area.viewport()
-            pos = viewport.mapFromGlobal(event.globalPosition().toPoint()).toPointF()
-            forwarded = QWheelEvent(
-                pos, event.globalPosition(), event.pixelDelta(), event.angleDelta(), event.buttons(),
-                event.modifiers(), event.phase(), event.inverted(),
-            )  # fmt: skip
-            QApplication.sendEvent(viewport, forwarded)
+        if event.type() != QEvent.Type.Wheel or obj.hasFocus():
+            return False
+        area = _scroll_area_around(obj)
+        if area is None:
+            event.ignore()  # Qt offers a real wheel event to the parents next
             return True
-        return False
+        viewport = area.viewport()
+        pos = viewport.mapFromGlobal(event.globalPosition().toPoint()).toPointF()
+        forwarded = QWheelEvent(
+            pos, event.globalPosition(), event.pixelDelta(), event.angleDelta(), event.buttons(),
+            event.modifiers(), event.phase(), event.inverted(),
+        )  # fmt: skip
+        QApplication.sendEvent(viewport, forwarded)
+        return True
+
+
+def guard_wheel(root: QWidget) -> int:
+    """Guard every spin box, combo box and slider under ``root`` (and ``root`` itself); returns how many.
+
+    They take focus by click or Tab only, no longer by the wheel. Call it again after adding fields."""
+    guard = _guard()
+    widgets = [root, *root.findChildren(QWidget)]
+    count = 0
+    for widget in widgets:
+        if not _is_value_widget(widget) or widget.property("wheelGuarded"):
+            continue
+        if widget.focusPolicy() == Qt.FocusPolicy.WheelFocus:
+            widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        widget.installEventFilter(guard)
+        widget.setProperty("wheelGuarded", True)
+        count += 1
+    return count
+
+
+def _guard() -> WheelGuard:
+    app = QApplication.instance()
+    guard = app.findChild(WheelGuard, "wheelGuard")
+    if guard is None:
+        guard = WheelGuard(app)
+        guard.setObjectName("wheelGuard")
+    return guard
 
 
 def _scroll_area_around(widget: QWidget) -> QAbstractScrollArea | None:
@@ -61,17 +84,6 @@ def _scroll_area_around(widget: QWidget) -> QAbstractScrollArea | None:
             return parent
         parent = parent.parentWidget()
     return None
-
-
-def install_wheel_guard(app: QApplication | None = None) -> WheelGuard:
-    """Install the one :class:`WheelGuard` on the application (idempotent)."""
-    app = app or QApplication.instance()
-    guard = app.findChild(WheelGuard, "wheelGuard")
-    if guard is None:
-        guard = WheelGuard(app)
-        guard.setObjectName("wheelGuard")
-        app.installEventFilter(guard)
-    return guard
 
 
 def scrollable(widget: QWidget) -> QScrollArea:

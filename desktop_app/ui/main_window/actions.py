@@ -28,8 +28,7 @@ class WindowActions:
 
         # File
         self.open = make("&Open…", QKeySequence.StandardKey.Open, "Open an audio file", "open")
-        self.export = make("&Export…", "Ctrl+Shift+E", "Export the song (coming with splicing)")
-        self.export.setEnabled(False)
+        self.export = make("&Export…", "Ctrl+Shift+E", "Export the song as it is now, the original or a take")
         self.quit = make("&Quit", QKeySequence.StandardKey.Quit, "Quit Retake")
         # Edit
         self.undo = document.undo_stack.createUndoAction(parent, "&Undo")
@@ -64,8 +63,8 @@ class WindowActions:
 
     def set_song_actions_enabled(self, enabled: bool) -> None:
         for action in (
-            self.select_all, self.clear_selection, self.nudge_left, self.nudge_right, self.nudge_left_fine,
-            self.nudge_right_fine, self.zoom_in, self.zoom_out, self.zoom_selection, self.zoom_fit, self.play,
-            self.stop, self.seams, self.go_start, self.go_end,
+            self.export, self.select_all, self.clear_selection, self.nudge_left, self.nudge_right,
+            self.nudge_left_fine, self.nudge_right_fine, self.zoom_in, self.zoom_out, self.zoom_selection,
+            self.zoom_fit, self.play, self.stop, self.seams, self.go_start, self.go_end,
         ):  # fmt: skip
             action.setEnabled(enabled)

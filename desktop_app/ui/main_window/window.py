@@ -10,10 +10,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QDockWidget,
     QFileDialog,
     QHBoxLayout,
@@ -37,7 +38,7 @@ from desktop_app.ui.responsiveness import keep_event_loop_responsive
 from desktop_app.ui.tempo_panel import TempoPanel
 from desktop_app.ui.theme import apply_theme
 from desktop_app.ui.waveform.editor import WaveformEditor
-from desktop_app.ui.widgets import install_wheel_guard
+from desktop_app.ui.widgets import guard_wheel
 
 log = logging.getLogger(__name__)
 AUDIO_FILTER = "Audio files (*.wav *.flac *.aif *.aiff *.ogg *.opus *.mp3 *.m4a *.aac);;All files (*)"
@@ -49,7 +50,6 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         apply_theme(QApplication.instance())
-        install_wheel_guard()  # the wheel scrolls forms; it never changes an unfocused field
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
         self.setAcceptDrops(True)
@@ -77,6 +77,11 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self._restore_layout()
         self._install_features(jobs_service)
+        guard_wheel(self)  # the wheel scrolls forms; it never changes an unfocused field
+        self._in_dialog = False  # the keyboard focus was last in a dialog
+        app = QApplication.instance()
+        app.focusChanged.connect(self._focus_changed)
+        app.focusWindowChanged.connect(self._focus_window_changed)
         self.statusBar().showMessage("Open a song: File ▸ Open… (Ctrl+O), or drop a file here.")
         keep_event_loop_responsive()
 
@@ -111,6 +116,7 @@ class MainWindow(QMainWindow):
         history.params_requested.connect(self.jobs.send_back_to_form)
         self.results.follow_jobs(self.jobs.service)
         self.results.dock.raise_()
+        self.actions.export.triggered.connect(lambda: self.results.export_dialog("working"))
 
     # -- public seams -------------------------------------------------------------------------------
 
@@ -121,6 +127,7 @@ class MainWindow(QMainWindow):
     def choose_file(self) -> None:
         folder = self.settings.get(Options.last_folder)
         path, _ = QFileDialog.getOpenFileName(self, "Open a song", folder, AUDIO_FILTER)
+        self.editor.view.setFocus()  # a native dialog leaves no Qt trace of itself: give the keys back here
         if path:
             self.open_file(path)
 
@@ -136,6 +143,27 @@ class MainWindow(QMainWindow):
         return dock
 
     # -- reactions ----------------------------------------------------------------------------------
+
+    def _focus_changed(self, _old: QWidget | None, now: QWidget | None) -> None:
+        if now is not None:
+            self._in_dialog = isinstance(now.window(), QDialog)
+        elif self._in_dialog:  # the dialog that had the keys closed
+            QTimer.singleShot(0, self._focus_waveform)
+
+    def _focus_window_changed(self, focus_window) -> None:
+        """Back from a dialog (export, engine, a question): the waveform gets the keys again, so Space,
+        0–9 and the other shortcuts work without a click."""
+        if self._in_dialog and focus_window is not None and focus_window is self.windowHandle():
+            self._in_dialog = False
+            QTimer.singleShot(0, self._focus_waveform)
+
+    def _focus_waveform(self) -> None:
+        if not self.isVisible() or QApplication.activeModalWidget() is not None:
+            return  # closed, or another dialog is up
+        if QApplication.activeWindow() is None:
+            self.activateWindow()
+        self._in_dialog = False
+        self.editor.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _loading_started(self, path: str) -> None:
         self.statusBar().showMessage(f"Opening {Path(path).name}…")
@@ -178,6 +206,9 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        app = QApplication.instance()
+        app.focusChanged.disconnect(self._focus_changed)
+        app.focusWindowChanged.disconnect(self._focus_window_changed)
         self.settings.set(Options.window_geometry, self.saveGeometry())
         self.settings.set(Options.window_state, self.saveState())
         self.settings.sync()

@@ -17,7 +17,12 @@ from desktop_app.audio.export import Provenance, export
 from desktop_app.jobs.store import JobRecord, JobStore
 from desktop_app.services.comparison import ORIGINAL, Comparison, TakeSource
 from desktop_app.services.jobs_model import job_title
-from desktop_app.services.working_version import ReplaceAudioCommand, is_working_file_of
+from desktop_app.services.working_version import (
+    ReplaceAudioCommand,
+    SpliceSegment,
+    is_working_file_of,
+    splice_history,
+)
 from desktop_app.ui.results.export_dialog import ExportDialog
 from desktop_app.ui.results.history_panel import HistoryPanel
 from desktop_app.ui.results.results_panel import ResultsPanel
@@ -199,7 +204,7 @@ class ResultsFeature(QObject):
             self.window.statusBar().showMessage(str(error), 6000)
             return
         lane = self.comparison.lane(key)
-        self._replace(spliced, f"Use {lane.label if lane else 'take'}")
+        self._replace(spliced, f"Use {lane.label if lane else 'take'}", self._segment(lane, self.comparison.region))
 
     def use_whole_take(self, key: str) -> None:
         try:
@@ -208,16 +213,24 @@ class ResultsFeature(QObject):
             self.window.statusBar().showMessage(str(error), 6000)
             return
         lane = self.comparison.lane(key)
-        self._replace(samples.copy(), f"Use whole {lane.label if lane else 'take'}")
+        self._replace(samples.copy(), f"Use whole {lane.label if lane else 'take'}", self._segment(lane, None))
 
     def revert(self) -> None:
         source = getattr(self.document, "source_samples", None)
         if source is not None and self.document.clip is not None and self.document.clip.samples is not source:
             self._replace(source, "Back to original")
 
-    def _replace(self, samples, text: str) -> None:
+    def _segment(self, lane, region) -> SpliceSegment | None:
+        """Which take goes where, for the export's sidecar (``region`` None: the whole take)."""
+        if lane is None or lane.job_id is None:
+            return None
+        job = self.store.get(lane.job_id)
+        start, end = region if region else (0.0, len(lane.samples) / self.document.sample_rate)
+        return SpliceSegment(lane.label, job.id, engine_label(job.engine), job.operation, float(start), float(end))
+
+    def _replace(self, samples, text: str, segment: SpliceSegment | None = None) -> None:
         self._hear_working = True  # after a splice the producer hears the new song, at the same spot
-        self.document.undo_stack.push(ReplaceAudioCommand(self.document, samples, text))
+        self.document.undo_stack.push(ReplaceAudioCommand(self.document, samples, text, segment))
         self.window.statusBar().showMessage(f"{text}: the song now plays this version. Ctrl+Z undoes it.", 8000)
 
     # ----------------------------------------------------------------------------------- export
@@ -227,9 +240,9 @@ class ResultsFeature(QObject):
         sources = [("working", "The song as it is now (working version)"), (ORIGINAL, "The original")]
         sources += [(lane.key, self.comparison.display_name(lane)) for lane in self.comparison.shown_lanes()[1:]]
         path = self.document.path or Path("song")
-        dialog = ExportDialog(
-            sources, selected if selected != ORIGINAL else "working", path.parent, path.stem + "-retake"
-        )
+        # After a splice the song as it is now is what a producer bounces; else the lane they chose.
+        selected = "working" if self._edited() or selected == ORIGINAL else selected
+        dialog = ExportDialog(sources, selected, path.parent, path.stem + "-retake", self.window, self.window.settings)
         if not dialog.exec():
             return
         self.export_to(dialog.source_key(), dialog.target(), dialog.format_key(), overwrite=dialog.overwrite)
@@ -244,6 +257,7 @@ class ResultsFeature(QObject):
             prompt=str(job.params.get("prompt", "")) if job else "",
             source_file=str(self.document.path or ""),
             parameters=dict(job.params) if job else {},
+            splices=[segment.as_dict() for segment in splice_history(self.document)] if key == "working" else [],
         )
         try:
             written = export(samples, self.document.sample_rate, target, format_key, provenance, overwrite=overwrite)
