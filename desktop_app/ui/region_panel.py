@@ -45,7 +45,7 @@ class RegionPanel(QGroupBox):
             bar.editingFinished.connect(lambda n=name, w=bar: self._apply(n, w, self._parse_bars(n)))
             for w in (sec, bar):
                 w.setAlignment(Qt.AlignmentFlag.AlignRight)
-                w.setMinimumWidth(92)
+                w.setMinimumWidth(w.fontMetrics().horizontalAdvance("10:00.000") + 14)
             self.seconds[name], self.bars[name] = sec, bar
             layout.addWidget(sec, 1, col)
             layout.addWidget(bar, 2, col)

@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -32,7 +32,7 @@ from desktop_app.services.settings import Options, Settings
 from desktop_app.ui.main_window.actions import WindowActions
 from desktop_app.ui.main_window.controller import EditorController
 from desktop_app.ui.main_window.menus import build_menus, build_toolbar, fill_recent_menu
-from desktop_app.ui.main_window.status import StatusPanel
+from desktop_app.ui.main_window.status import ElidingStatusBar, StatusPanel
 from desktop_app.ui.region_panel import RegionPanel
 from desktop_app.ui.responsiveness import keep_event_loop_responsive
 from desktop_app.ui.tempo_panel import TempoPanel
@@ -41,6 +41,8 @@ from desktop_app.ui.waveform.editor import WaveformEditor
 from desktop_app.ui.widgets import guard_wheel
 
 log = logging.getLogger(__name__)
+FIRST_RUN_EDITOR_SHARE = 0.42  # of the window's height, for the waveform (ruler, lanes, overview)
+DOCK_MIN_HEIGHT = 120
 AUDIO_FILTER = "Audio files (*.wav *.flac *.aif *.aiff *.ogg *.opus *.mp3 *.m4a *.aac);;All files (*)"
 
 
@@ -63,6 +65,7 @@ class MainWindow(QMainWindow):
         self.actions = WindowActions(self, self.document)
         self.recent_menu = build_menus(self, self.actions)
         self.toolbar = build_toolbar(self, self.actions)
+        self.setStatusBar(ElidingStatusBar())
         self.status = StatusPanel(self.statusBar(), self.document)
         self.controller = EditorController(
             self.document, self.player, self.editor, self.actions, self.status, self.settings, self
@@ -82,6 +85,7 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         app.focusChanged.connect(self._focus_changed)
         app.focusWindowChanged.connect(self._focus_window_changed)
+        self._watching_focus = True
         self.statusBar().showMessage("Open a song: File ▸ Open… (Ctrl+O), or drop a file here.")
         keep_event_loop_responsive()
 
@@ -171,7 +175,12 @@ class MainWindow(QMainWindow):
     def _song_opened(self) -> None:
         path = self.document.path
         name = path.name if path else "untitled"
-        self.setWindowTitle(f"{name} — {APP_NAME}")
+        # "[*]" shows as "*" while the song differs from its file (a take was spliced in).
+        self.setWindowTitle(f"{name}[*] — {APP_NAME}")
+        if getattr(self.document, "replacing_audio", False):  # a splice, an undo of one: the same song
+            self.setWindowModified(getattr(self.document, "working_path", None) is not None)
+            return
+        self.setWindowModified(False)
         if path is not None and path.exists():
             self.settings.add_recent_file(str(path))
             self.settings.set(Options.last_folder, str(path.parent))
@@ -202,13 +211,37 @@ class MainWindow(QMainWindow):
         if geometry and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         state = self.settings.get(Options.window_state)
-        if state and not state.isEmpty():
+        self._first_run = not (state and not state.isEmpty())
+        if not self._first_run:
             self.restoreState(state)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._first_run:
+            self._first_run = False
+            self.first_run_layout()
+
+    def first_run_layout(self) -> None:
+        """The waveform gets at least two fifths of the window's height; the docks below share the rest."""
+        bottom = [
+            d
+            for d in self.findChildren(QDockWidget)
+            if self.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea
+        ]
+        if not bottom:
+            return
+        chrome = self.height() - self.centralWidget().height() - max(d.height() for d in bottom if d.isVisible())
+        inspector = self.region_panel.sizeHint().height() + 24  # its row, the margins and the spacing
+        wanted_editor = int(self.height() * FIRST_RUN_EDITOR_SHARE)
+        dock = max(DOCK_MIN_HEIGHT, self.height() - chrome - inspector - wanted_editor)
+        self.resizeDocks(bottom, [dock] * len(bottom), Qt.Orientation.Vertical)
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        app = QApplication.instance()
-        app.focusChanged.disconnect(self._focus_changed)
-        app.focusWindowChanged.disconnect(self._focus_window_changed)
+        if self._watching_focus:
+            self._watching_focus = False
+            app = QApplication.instance()
+            app.focusChanged.disconnect(self._focus_changed)
+            app.focusWindowChanged.disconnect(self._focus_window_changed)
         self.settings.set(Options.window_geometry, self.saveGeometry())
         self.settings.set(Options.window_state, self.saveState())
         self.settings.sync()
