@@ -25,7 +25,8 @@ class RegionPanel(QGroupBox):
         self.bars: dict[str, QLineEdit] = {}
         layout = QGridLayout(self)
         layout.setHorizontalSpacing(8)
-        layout.setVerticalSpacing(4)
+        layout.setVerticalSpacing(3)
+        layout.setContentsMargins(8, 6, 8, 6)  # compact: the take lanes below need the height more
         for col, name in enumerate(FIELDS, start=1):
             header = QLabel(name.capitalize())
             header.setObjectName("fieldHeader")

@@ -51,7 +51,8 @@ class TempoPanel(QGroupBox):
             spin.setMinimumWidth(spin.fontMetrics().horizontalAdvance(sample) + 36)
         layout = QGridLayout(self)
         layout.setHorizontalSpacing(8)
-        layout.setVerticalSpacing(4)
+        layout.setVerticalSpacing(3)
+        layout.setContentsMargins(8, 6, 8, 6)  # compact: the take lanes below need the height more
         layout.addWidget(QLabel("Tempo"), 0, 0)
         layout.addWidget(self.bpm, 0, 1)
         layout.addWidget(self.tap, 0, 2)

@@ -40,9 +40,9 @@ def _check(widget: QWidget, qtbot) -> None:
         return
     if isinstance(widget, QAbstractSpinBox) and widget.maximum() == widget.minimum():
         return
-    # Start from the middle so a wheel step either way would show.
+    # Start where a wheel step down shows: the first choice, or the middle of a range.
     if isinstance(widget, QComboBox):
-        widget.setCurrentIndex(widget.count() // 2)
+        widget.setCurrentIndex(0)
     else:
         widget.setValue((widget.minimum() + widget.maximum()) / 2)
     before = _value(widget)
@@ -93,3 +93,16 @@ def test_wheel_over_an_unfocused_field_scrolls_the_form(jobs_window, qtbot) -> N
     _wheel(model)
     assert model.currentIndex() == before
     assert bar.value() > 0
+
+
+def test_wheel_over_the_export_dialogs_choices_changes_nothing_until_focused(jobs_window, qtbot, tmp_path) -> None:
+    from desktop_app.ui.results.export_dialog import ExportDialog
+
+    dialog = ExportDialog(
+        [("working", "The song as it is now"), ("original", "The original")], "working", tmp_path, "x"
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    for combo in (dialog.source, dialog.format):
+        _check(combo, qtbot)
