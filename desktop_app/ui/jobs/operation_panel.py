@@ -343,7 +343,9 @@ class OperationPanel(QWidget):
             bounds = self.document.region.bounds()
             if bounds:
                 start, end = bounds
-                text = f"Redo {format_time(start)} – {format_time(end)} ({end - start:.2f} s) of {name}"
+                grid = self.document.tempo.grid()
+                length = f"{grid.format_length(end - start)} bars" if grid else format_time(end - start)
+                text = f"Redo {format_time(start)} – {format_time(end)} ({length}) of {name}"
             else:
                 text = f"Select the bars to redo in {name}."
         else:

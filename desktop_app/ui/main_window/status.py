@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
@@ -18,16 +20,21 @@ class ElidingStatusBar(QStatusBar):
         super().__init__(parent)
         self.setObjectName("statusBar")
         self._full = ""
+        self._until: float | None = None
         self.messageChanged.connect(self._message_changed)
 
     def showMessage(self, text: str, timeout: int = 0) -> None:
         self._full = text
+        self._until = time.monotonic() + timeout / 1000 if timeout else None
         super().showMessage(self._elided(text), timeout)
         self.setToolTip(text)
 
-    def fullMessage(self) -> str:
-        """The message as it was given (``currentMessage`` may be the shortened one)."""
-        return self._full if self.currentMessage() else ""
+    def currentMessage(self) -> str:
+        """The message as it was given (what is painted may be shortened: :meth:`shownMessage`)."""
+        return self._full if super().currentMessage() else ""
+
+    def shownMessage(self) -> str:
+        return super().currentMessage()
 
     def message_room(self) -> int:
         """Pixels left for a message: up to the first permanent field."""
@@ -45,8 +52,10 @@ class ElidingStatusBar(QStatusBar):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self.currentMessage() and self._full:
-            super().showMessage(self._elided(self._full))
+        if super().currentMessage() and self._full:  # shorten it anew for the new width, same time left
+            left = 0 if self._until is None else int((self._until - time.monotonic()) * 1000)
+            if self._until is None or left > 0:
+                super().showMessage(self._elided(self._full), left)
 
 
 class StatusPanel:

@@ -151,6 +151,8 @@ class MainWindow(QMainWindow):
     def _focus_changed(self, _old: QWidget | None, now: QWidget | None) -> None:
         if now is not None:
             self._in_dialog = isinstance(now.window(), QDialog)
+            if self._in_dialog:
+                guard_wheel(now.window())  # any dialog (engine, export…): its fields are safe from the wheel too
         elif self._in_dialog:  # the dialog that had the keys closed
             QTimer.singleShot(0, self._focus_waveform)
 
