@@ -142,6 +142,7 @@ class OperationPanel(QWidget):
         self._engine_name = engine_name
         self.settings = settings
         self.credit_hint = credit_hint
+        self._credits: dict[tuple[Operation, str], float | None] = {}
         self.setMinimumWidth(310)  # labels and the engine line stay readable
         layout = QVBoxLayout(self)
         header = QHBoxLayout()
@@ -214,6 +215,7 @@ class OperationPanel(QWidget):
         self.validate()
 
     def refresh_engine(self) -> None:
+        self._credits.clear()  # a new engine, or jobs have ended since: look the prices up again
         try:
             label = parse_engine(self._engine_name()).label
         except ServiceError:  # e.g. http:// off this machine in a hand-edited settings file: validate() says why
@@ -270,7 +272,10 @@ class OperationPanel(QWidget):
         engine = self._engine()
         if engine is None or engine.kind is EngineKind.LOCAL or self.credit_hint is None:
             return None
-        return self.credit_hint(self.operation, engine.name)
+        key = (self.operation, engine.name)
+        if key not in self._credits:  # asked once per operation and engine, not at every keystroke
+            self._credits[key] = self.credit_hint(*key)
+        return self._credits[key]
 
     def _update_submit_text(self) -> None:
         engine = self._engine()

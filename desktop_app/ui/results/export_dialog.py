@@ -62,6 +62,7 @@ class ExportDialog(QDialog):
         self.format.setCurrentIndex(index if index >= 0 else self.format.findData("wav24"))
         form.addRow("Format", self.format)
         row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)  # level with the "File" label
         self.path = QLineEdit(str(folder / stem))
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
