@@ -36,6 +36,8 @@ from desktop_app.ui.jobs.voice_picker import VoicePicker
 from desktop_app.ui.waveform.timefmt import format_time
 from desktop_app.ui.widgets import ElidedLabel
 
+# The engines that charge credits. A custom engine is most often one's own server: it is not asked about.
+PAID_ENGINES = (EngineKind.MUSICGPT, EngineKind.SUNOAPI)
 # Problems of these fields belong to the selection on the waveform, not to a field of the form.
 _REGION_FIELDS = ("region", "replace_start_at", "replace_end_at")
 CreditHint = Callable[[Operation, str], float | None]  # (operation, engine name) -> likely credits
@@ -270,7 +272,7 @@ class OperationPanel(QWidget):
     def credits_hint(self) -> float | None:
         """What the chosen paid engine will likely charge for this operation (None: free or not known)."""
         engine = self._engine()
-        if engine is None or engine.kind is EngineKind.LOCAL or self.credit_hint is None:
+        if engine is None or engine.kind not in PAID_ENGINES or self.credit_hint is None:
             return None
         key = (self.operation, engine.name)
         if key not in self._credits:  # asked once per operation and engine, not at every keystroke
@@ -279,13 +281,12 @@ class OperationPanel(QWidget):
 
     def _update_submit_text(self) -> None:
         engine = self._engine()
-        if engine is None or engine.kind is EngineKind.LOCAL:
+        if engine is None or engine.kind not in PAID_ENGINES:
             text = SUBMIT_LABELS[self.operation]
         else:
             credits = self.credits_hint()
             cost = f"≈{credits:g} credits" if credits is not None else "uses credits"
-            name = engine.label if engine.kind is not EngineKind.CUSTOM else "your engine"
-            text = f"Send to {name} · {cost}"
+            text = f"Send to {engine.label} · {cost}"
         self.submit_button.setText(text)
         self.submit_button.setToolTip(f"{SUBMIT_LABELS[self.operation]} ({text})")
 
@@ -296,7 +297,7 @@ class OperationPanel(QWidget):
     def _paid_send_confirmed(self) -> bool:
         """The first job sent to a paid engine asks once, then never again (remembered in the settings)."""
         engine = self._engine()
-        if engine is None or engine.kind is EngineKind.LOCAL or self.settings is None:
+        if engine is None or engine.kind not in PAID_ENGINES or self.settings is None:
             return True
         if self.settings.get(Options.paid_send_confirmed):
             return True
