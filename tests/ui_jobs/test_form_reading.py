@@ -90,3 +90,15 @@ def test_a_paid_engine_says_its_cost_and_the_first_send_asks_once(jobs_window, q
     assert window.settings.get(Options.paid_send_confirmed)
     qtbot.mouseClick(panel.submit_button, Qt.MouseButton.LeftButton)  # remembered: no third question
     assert len(sent) == 2 and len(asked) == 2
+
+
+def test_a_short_form_scrolls_no_further_than_its_own_end(jobs_window, qtbot) -> None:
+    """Cover is short: the scroll range is its own height, not that of the longest form (no blank area)."""
+    jobs_window.resize(1024, 640)
+    panel = jobs_window.jobs.panel
+    panel.set_operation(Operation.ADD_VOCALS)
+    tall = panel.stack.sizeHint().height()
+    panel.set_operation(Operation.COVER)
+    cover = panel.forms[Operation.COVER]
+    qtbot.waitUntil(lambda: panel.stack.sizeHint().height() < tall, timeout=3000)
+    assert panel.stack.minimumSizeHint().height() <= cover.minimumSizeHint().height() + 12

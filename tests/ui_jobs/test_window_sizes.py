@@ -75,4 +75,8 @@ def test_every_form_fits_at_every_size(qtbot, tmp_path, jobs_song, service, widt
         with contextlib.suppress(WaitTimeout):  # the assertion below names what is clipped
             qtbot.waitUntil(lambda: clipped_widgets(window) == [], timeout=3000)
         assert clipped_widgets(window) == [], op
+    for dock in (window.jobs.queue_dock, window.results.history_dock, window.results.dock):
+        dock.raise_()  # the tabbed panels below: the queue, the history, the compare view
+        qtbot.waitUntil(lambda d=dock: d.widget().isVisible(), timeout=3000)
+        assert clipped_widgets(window) == [], dock.windowTitle()
     window.close()
