@@ -85,6 +85,10 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE takes ADD COLUMN rating TEXT NOT NULL DEFAULT ''
     """,
+    # 3: when the sunoapi.org upload was made (the service deletes uploads after 3 days)
+    """
+    ALTER TABLE jobs ADD COLUMN uploaded_at REAL
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 TAKE_RATINGS = ("", "keep", "reject", "star")
@@ -92,7 +96,7 @@ TAKE_RATINGS = ("", "keep", "reject", "star")
 _JOB_COLUMNS = (
     "operation", "engine", "params", "input_path", "input_sha256", "input_duration", "out_dir", "state",
     "task_id", "conversion_ids", "upload_url", "eta_seconds", "credit_estimate", "cost", "service_status",
-    "error_kind", "error_message", "submit_sent_at", "submitted_at", "finished_at",
+    "error_kind", "error_message", "submit_sent_at", "submitted_at", "finished_at", "uploaded_at",
 )  # fmt: skip
 
 
@@ -125,6 +129,7 @@ class JobRecord:
     submit_sent_at: float | None = None
     submitted_at: float | None = None
     finished_at: float | None = None
+    uploaded_at: float | None = None
 
     @property
     def has_ids(self) -> bool:
@@ -293,7 +298,7 @@ class JobStore:
         return JobRecord.from_row(rows[0])
 
     def list_jobs(self, *, states: tuple[JobState, ...] | None = None, limit: int | None = None) -> list[JobRecord]:
-        sql, args = "SELECT * FROM jobs", []
+        sql, args = "SELECT * FROM jobs", list[str | int]()
         if states:
             sql += f" WHERE state IN ({','.join('?' * len(states))})"
             args += [s.value for s in states]

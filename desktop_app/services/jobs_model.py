@@ -25,7 +25,11 @@ def job_title(job: JobRecord) -> str:
         from desktop_app.ui.waveform.timefmt import format_time  # the editor's format; the widgets are loaded
 
         start, end = float(job.params["replace_start_at"]), float(job.params["replace_end_at"])
-        label += f" {format_time(start)}–{format_time(end)}"  # the editor's own time format
+        label += f" {format_time(start)}–{format_time(end)}"
+    if job.operation == "extend" and "extend_after" in job.params:
+        from desktop_app.ui.waveform.timefmt import format_time
+
+        label += f" from {format_time(float(job.params['extend_after']))}"
     return f"{label}: {prompt}" if prompt else label
 
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 from desktop_app.audio import load
 from desktop_app.audio.export import sidecar_path
 from desktop_app.services.settings import Settings
-from desktop_app.services.working_version import ReplaceAudioCommand, SpliceSegment
+from desktop_app.services.working_version import SpliceSegment
 from desktop_app.ui.results.export_dialog import ExportDialog
 
 
@@ -40,7 +40,8 @@ def test_export_remembers_format_and_folder_across_a_restart(window, qtbot, tmp_
     out.mkdir()
     first: dict = {}
     _answer_export(qtbot, first, format_key="opus", folder=out)
-    window.actions.export.trigger()
+    with qtbot.waitSignal(window.results.keeping.exported, timeout=20000):  # written off the GUI thread
+        window.actions.export.trigger()
     assert first["format"] == "wav24" and first["folder"] == window.document.path.parent
     written = first["target"]
     assert written.suffix == ".opus" and written.exists()
@@ -57,7 +58,8 @@ def test_export_remembers_format_and_folder_across_a_restart(window, qtbot, tmp_
         again.open_file(window.document.path)
     second: dict = {}
     _answer_export(qtbot, second, format_key="flac16", folder=out, name="bounce-2")
-    again.actions.export.trigger()
+    with qtbot.waitSignal(again.results.keeping.exported, timeout=20000):
+        again.actions.export.trigger()
     assert second["format"] == "opus" and second["folder"] == out
     back = load(second["target"])
     assert back.info.subtype == "PCM_16" and back.frames == again.document.clip.frames
@@ -70,10 +72,12 @@ def test_a_splice_makes_the_working_version_the_default_and_the_sidecar_lists_it
     rate = doc.sample_rate
     edited[int(4.5 * rate) : int(8.5 * rate)] *= 0.5
     segment = SpliceSegment("Take 1", "job-1", "Local engine (this computer)", "inpaint", 4.5, 8.5)
-    doc.undo_stack.push(ReplaceAudioCommand(doc, edited, "Use Take 1", segment))
+    with qtbot.waitSignal(doc.working.replaced, timeout=10000):
+        doc.working.replace(edited, "Use Take 1", segment)
     seen: dict = {}
     _answer_export(qtbot, seen, format_key="m4a", folder=tmp_path)
-    window.results.export_dialog("some-take-key")
+    with qtbot.waitSignal(window.results.keeping.exported, timeout=20000):
+        window.results.keeping.export_dialog("some-take-key")
     assert seen["source"] == "working"
     target = seen["target"]
     assert abs(load(target).duration - doc.duration) < 1e-3
@@ -83,5 +87,6 @@ def test_a_splice_makes_the_working_version_the_default_and_the_sidecar_lists_it
     doc.undo_stack.undo()
     seen.clear()
     _answer_export(qtbot, seen, format_key="ogg", folder=tmp_path, name="after-undo")
-    window.results.export_dialog("working")
+    with qtbot.waitSignal(window.results.keeping.exported, timeout=20000):
+        window.results.keeping.export_dialog("working")
     assert json.loads(sidecar_path(seen["target"]).read_text())["splices"] == []

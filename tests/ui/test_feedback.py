@@ -6,13 +6,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from desktop_app.services.settings import Settings
-from desktop_app.services.working_version import ReplaceAudioCommand
 
 
 def test_undo_and_redo_name_the_step_and_the_title_marks_an_edited_song(window, qtbot) -> None:
     doc = window.document
-    edited = doc.clip.samples * 0.5
-    doc.undo_stack.push(ReplaceAudioCommand(doc, edited, "Use Take 1"))
+    with qtbot.waitSignal(doc.working.replaced, timeout=10000):
+        doc.working.replace(doc.clip.samples * 0.5, "Use Take 1")
     assert window.isWindowModified() and window.windowTitle().startswith("beat.wav[*]")
     assert window.actions.undo.text() == "&Undo Use Take 1"
     bar = window.statusBar()

@@ -30,8 +30,9 @@ from desktop_app.services.document import Document
 from desktop_app.services.settings import Options, Settings
 from desktop_app.services.voices import VoiceLoader
 from desktop_app.services.working_version import current_audio_file
+from desktop_app.ui.jobs.engine_dialog import CreditsRow
 from desktop_app.ui.jobs.fields import FieldWidget
-from desktop_app.ui.jobs.specs import FIELDS, OPERATION_ORDER, SUBMIT_LABELS
+from desktop_app.ui.jobs.specs import FIELDS, OPERATION_ORDER, SUBMIT_LABELS, extend_point
 from desktop_app.ui.jobs.voice_picker import VoicePicker
 from desktop_app.ui.waveform.timefmt import format_time
 from desktop_app.ui.widgets import ElidedLabel
@@ -39,7 +40,7 @@ from desktop_app.ui.widgets import ElidedLabel
 # The engines that charge credits. A custom engine is most often one's own server: it is not asked about.
 PAID_ENGINES = (EngineKind.MUSICGPT, EngineKind.SUNOAPI)
 # Problems of these fields belong to the selection on the waveform, not to a field of the form.
-_REGION_FIELDS = ("region", "replace_start_at", "replace_end_at")
+_REGION_FIELDS = ("region", "replace_start_at", "replace_end_at", "extend_after")
 CreditHint = Callable[[Operation, str], float | None]  # (operation, engine name) -> likely credits
 
 
@@ -59,6 +60,8 @@ class OperationForm(QWidget):
             self.voice_picker = VoicePicker(voice_loader, engine_name)
             self.voice_picker.changed.connect(self.edited)
             layout.addWidget(self.voice_picker)
+        if operation is Operation.ADD_VOCALS:  # the balance before paying (sunoapi.org)
+            layout.addWidget(CreditsRow(engine_name))
         for spec in FIELDS[operation]:
             widget = FieldWidget(spec)
             widget.edited.connect(self.edited)
@@ -235,6 +238,8 @@ class OperationPanel(QWidget):
             bounds = self.document.region.bounds()
             start, end = bounds if bounds else (0.0, 0.0)
             values["replace_start_at"], values["replace_end_at"] = round(start, 3), round(end, 3)
+        if op is Operation.EXTEND:
+            values["extend_after"] = extend_point(self.document.region.bounds()) or 0.0
         return REQUEST_TYPES[op](**{k: v for k, v in values.items() if v is not None})
 
     def problems(self) -> list[FieldProblem]:
@@ -248,6 +253,9 @@ class OperationPanel(QWidget):
         request_problems = self.request().problems(self.document.duration)
         if self.operation is Operation.INPAINT and self.document.region.is_empty:
             problems.append(FieldProblem("region", "Drag over the bars you want redone to select them."))
+            request_problems = [p for p in request_problems if p.field not in _REGION_FIELDS]
+        if self.operation is Operation.EXTEND and self.document.region.is_empty:
+            problems.append(FieldProblem("region", "Select up to where the song stays; it goes on from there."))
             request_problems = [p for p in request_problems if p.field not in _REGION_FIELDS]
         return problems + request_problems
 
@@ -354,6 +362,9 @@ class OperationPanel(QWidget):
                 text = f"Redo {format_time(start)} – {format_time(end)} ({length}) of {name}"
             else:
                 text = f"Select the bars to redo in {name}."
+        elif self.operation is Operation.EXTEND:
+            point = extend_point(self.document.region.bounds())
+            text = f"Extend {name} from {format_time(point)}" if point else f"Select up to where {name} stays."
         else:
             text = f"Whole track: {name} ({format_time(self.document.duration)})"
         self.target_label.setText(text)

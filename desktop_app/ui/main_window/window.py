@@ -120,7 +120,10 @@ class MainWindow(QMainWindow):
         history.params_requested.connect(self.jobs.send_back_to_form)
         self.results.follow_jobs(self.jobs.service)
         self.results.dock.raise_()
-        self.actions.export.triggered.connect(lambda: self.results.export_dialog("working"))
+        self.actions.export.triggered.connect(lambda: self.results.keeping.export_dialog("working"))
+        from desktop_app.ui.lyrics.feature import LyricsFeature  # the lyrics lane, its dock and the form hook
+
+        self.lyrics = LyricsFeature(self)
 
     # -- public seams -------------------------------------------------------------------------------
 
@@ -180,7 +183,7 @@ class MainWindow(QMainWindow):
         # "[*]" shows as "*" while the song differs from its file (a take was spliced in).
         self.setWindowTitle(f"{name}[*] — {APP_NAME}")
         if getattr(self.document, "replacing_audio", False):  # a splice, an undo of one: the same song
-            self.setWindowModified(getattr(self.document, "working_path", None) is not None)
+            self.setWindowModified(self.document.working.edited)
             return
         self.setWindowModified(False)
         if path is not None and path.exists():
@@ -250,7 +253,7 @@ class MainWindow(QMainWindow):
         self.player.shutdown()
         self.document.shutdown()
         self.jobs.shutdown()
-        self.results.comparison.close()
+        self.results.close()
         super().closeEvent(event)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
