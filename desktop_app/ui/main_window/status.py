@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
@@ -52,10 +52,24 @@ class ElidingStatusBar(QStatusBar):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if super().currentMessage() and self._full:  # shorten it anew for the new width, same time left
-            left = 0 if self._until is None else int((self._until - time.monotonic()) * 1000)
-            if self._until is None or left > 0:
-                super().showMessage(self._elided(self._full), left)
+        self._reelide()
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:  # a field beside the message grew or shrank
+            self._reelide()
+        return handled
+
+    def _reelide(self) -> None:
+        """Shorten the message anew for the room it has now, with the same time left."""
+        if not (super().currentMessage() and self._full):
+            return
+        shown = self._elided(self._full)
+        if shown == super().currentMessage():
+            return
+        left = 0 if self._until is None else int((self._until - time.monotonic()) * 1000)
+        if self._until is None or left > 0:
+            super().showMessage(shown, left)
 
 
 class StatusPanel:
