@@ -102,3 +102,29 @@ def test_a_short_form_scrolls_no_further_than_its_own_end(jobs_window, qtbot) ->
     cover = panel.forms[Operation.COVER]
     qtbot.waitUntil(lambda: panel.stack.sizeHint().height() < tall, timeout=3000)
     assert panel.stack.minimumSizeHint().height() <= cover.minimumSizeHint().height() + 12
+
+
+def test_the_credit_hint_is_last_times_price_per_take_times_the_takes_asked_for(jobs_window) -> None:
+    from types import SimpleNamespace
+
+    from desktop_app.ui.jobs.operation_panel import credits_from_history
+
+    past = [
+        SimpleNamespace(operation="remix", engine="musicgpt", cost=None, credit_estimate=30.0, params={}),
+        SimpleNamespace(
+            operation="inpaint", engine="musicgpt", cost=90.0, credit_estimate=95.0, params={"num_outputs": 2}
+        ),
+    ]
+    hint = credits_from_history(SimpleNamespace(list_jobs=lambda limit: past))
+    assert hint(Operation.INPAINT, "musicgpt") == 45.0 and hint(Operation.REMIX, "musicgpt") == 30.0
+    assert hint(Operation.INPAINT, "sunoapi") is None
+    panel = jobs_window.jobs.panel
+    jobs_window.settings.set(Options.engine, "musicgpt")
+    panel.credit_hint = hint
+    panel.set_operation(Operation.INPAINT)
+    panel.refresh_engine()  # what the Engine… dialog does after a change
+    takes = panel.forms[Operation.INPAINT].fields["num_outputs"]
+    takes.set_value(2)
+    assert panel.submit_button.text() == "Send to MusicGPT · ≈90 credits"
+    takes.set_value(1)
+    assert panel.submit_button.text() == "Send to MusicGPT · ≈45 credits"

@@ -41,7 +41,7 @@ from desktop_app.ui.widgets import ElidedLabel
 PAID_ENGINES = (EngineKind.MUSICGPT, EngineKind.SUNOAPI)
 # Problems of these fields belong to the selection on the waveform, not to a field of the form.
 _REGION_FIELDS = ("region", "replace_start_at", "replace_end_at", "extend_after")
-CreditHint = Callable[[Operation, str], float | None]  # (operation, engine name) -> likely credits
+CreditHint = Callable[[Operation, str], float | None]  # (operation, engine name) -> likely credits per take
 
 
 class OperationForm(QWidget):
@@ -285,7 +285,9 @@ class OperationPanel(QWidget):
         key = (self.operation, engine.name)
         if key not in self._credits:  # asked once per operation and engine, not at every keystroke
             self._credits[key] = self.credit_hint(*key)
-        return self._credits[key]
+        per_take = self._credits[key]
+        takes = self.forms[self.operation].values().get("num_outputs") or 1  # each take is charged
+        return None if per_take is None else per_take * takes
 
     def _update_submit_text(self) -> None:
         engine = self._engine()
@@ -371,15 +373,16 @@ class OperationPanel(QWidget):
 
 
 def credits_from_history(store) -> CreditHint:
-    """A credit hint from the job store: what the same operation cost on the same engine last time
-    (the service's charge, else its estimate). Services quote a price only once a job is sent."""
+    """A credit hint from the job store: what one take of the same operation cost on the same engine last
+    time (the service's charge, else its estimate, over the takes asked for). Services quote a price only
+    once a job is sent."""
 
     def hint(operation: Operation, engine: str) -> float | None:
         for job in store.list_jobs(limit=200):
             if job.operation == operation.value and job.engine == engine:
                 value = job.cost if job.cost is not None else job.credit_estimate
                 if value is not None:
-                    return float(value)
+                    return float(value) / max(1, int(job.params.get("num_outputs") or 1))
         return None
 
     return hint
