@@ -39,7 +39,7 @@ def bench_stall(tmp: Path) -> None:
     from desktop_app.services.settings import Settings
     from desktop_app.ui.main_window import MainWindow
     from tests.reliability.stall import StallMeter, submit_jobs
-    from tests.ui.songs import write_beat_song
+    from tests.support.songs import write_beat_song
 
     app = QApplication.instance() or QApplication([])
     song = write_beat_song(tmp / "beat.wav", 24.0, bpm=120.0, first_downbeat=0.5)

@@ -22,7 +22,6 @@ from desktop_app.api.models import AddVocalsRequest, InpaintRequest, RemixReques
 from desktop_app.audio import load
 from desktop_app.jobs.events import EventKind
 from desktop_app.jobs.states import JobState
-from tests.reliability.fault_fixtures import *  # noqa: F403  (fixtures: fault_engine, fault_song, world)
 from tests.reliability.support import FaultWorld, ShortTimeouts, engine_submits, leftover_parts, wait_for
 
 DONE, FAILED, STALLED = JobState.DONE, JobState.FAILED, JobState.STALLED

@@ -11,6 +11,7 @@ import soundfile as sf
 from desktop_app.jobs.states import JobState
 from desktop_app.jobs.store import JobStore, TakeRecord
 from desktop_app.services.settings import Settings
+from tests.support import WAIT_MS
 
 RATE = 44100
 REGION = (6.0, 10.0)
@@ -63,11 +64,11 @@ def results_window(qtbot, tmp_path, finished_job):
     win.resize(1400, 950)
     win.show()
     qtbot.waitExposed(win)
-    with qtbot.waitSignal(win.document.clip_changed, timeout=20000):
+    with qtbot.waitSignal(win.document.clip_changed, timeout=WAIT_MS):
         win.open_file(song)
-    with qtbot.waitSignal(win.results.comparison.lanes_changed, timeout=20000):
+    with qtbot.waitSignal(win.results.comparison.lanes_changed, timeout=WAIT_MS):
         assert win.results.show_job(job_id)
-    qtbot.waitUntil(lambda: len(win.results.comparison.lanes) == 3, timeout=20000)
+    qtbot.waitUntil(lambda: len(win.results.comparison.lanes) == 3, timeout=WAIT_MS)
     win.activateWindow()
     win.editor.view.setFocus()
     yield win

@@ -10,6 +10,7 @@ import soundfile as sf
 
 from desktop_app.audio.loudness import integrated_lufs
 from desktop_app.services.comparison import ORIGINAL, Comparison, TakeSource
+from tests.support import WAIT_MS
 
 RATE = 44100
 
@@ -42,7 +43,7 @@ def _loaded(qtbot, takes) -> Comparison:
     comparison = Comparison()
     comparison.set_original(original, RATE)
     comparison.set_region((6.0, 10.0))
-    with qtbot.waitSignal(comparison.lanes_changed, timeout=20000):
+    with qtbot.waitSignal(comparison.lanes_changed, timeout=WAIT_MS):
         comparison.add_takes([TakeSource("job1", i, p, "Local engine") for i, (p, _s) in enumerate(paths, start=1)])
     return comparison
 
@@ -122,12 +123,12 @@ def test_takes_for_a_replaced_original_are_dropped_unprocessed(qtbot, takes, mon
     comparison.add_takes([TakeSource("job1", i, p) for i, (p, _s) in enumerate(paths, start=1)])
     comparison.set_original(original * 0.5, RATE)  # another job's original took over before they were ready
     gate.set()
-    with qtbot.waitSignal(comparison.preparing, check_params_cb=lambda busy: not busy, timeout=20000):
+    with qtbot.waitSignal(comparison.preparing, check_params_cb=lambda busy: not busy, timeout=WAIT_MS):
         pass
     assert [lane.key for lane in comparison.lanes] == [ORIGINAL]
     assert prepared == []  # skipped, not computed and thrown away
     # The worker goes on with the next request.
-    with qtbot.waitSignal(comparison.lanes_changed, timeout=20000):
+    with qtbot.waitSignal(comparison.lanes_changed, timeout=WAIT_MS):
         comparison.add_takes([TakeSource("job2", 1, paths[0][0])])
     assert [lane.key for lane in comparison.lanes] == [ORIGINAL, "job2:1"]
     assert prepared == [1]

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from desktop_app.services.player import Player
+from tests.support import WAIT_MS
 
 RATE = 44100
 
@@ -63,7 +64,7 @@ def test_what_the_player_plays_reaches_the_device(qtbot, monkeypatch, tmp_path) 
         try:
             player.play()
             assert not player.is_silent, player.status_message
-            qtbot.waitUntil(lambda: player.position > 1.5, timeout=20000)  # the first stream starts late
+            qtbot.waitUntil(lambda: player.position > 1.5, timeout=WAIT_MS)  # the first stream starts late
         finally:
             recorder.terminate()
             recorder.wait(timeout=10)
