@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 MUSICGPT = "MusicGPT"
 SUNOAPI = "sunoapi.org"
@@ -154,7 +155,7 @@ def error_for_status(
 ) -> ServiceError:
     """The typed error for an HTTP status, or for a sunoapi.org body ``code`` when ``suno_code``."""
     said = f" The service said: “{service_message}”." if service_message else ""
-    kw = {"status": status, "service": service, "retry_after": retry_after, "detail": service_message}
+    kw: dict[str, Any] = {"status": status, "service": service, "retry_after": retry_after, "detail": service_message}
     if status in (401, 403):
         return AuthError(
             f"{service} did not accept the API key ({status}). Check the key in Settings → Engines, "

@@ -109,7 +109,7 @@ class _Base:
         has_file, has_url = self.audio_file is not None, bool(self.audio_url and self.audio_url.strip())
         if has_file == has_url:
             out.append(FieldProblem("audio", "Choose either an audio file or an audio URL (one of them, not both)."))
-        if has_file and not Path(self.audio_file).is_file():
+        if self.audio_file is not None and not Path(self.audio_file).is_file():
             what = "is a folder, not an audio file" if Path(self.audio_file).is_dir() else "does not exist"
             out.append(FieldProblem("audio_file", f"The audio file “{Path(self.audio_file).name}” {what}."))
         if has_url and not _is_http_url(self.audio_url or ""):

@@ -102,7 +102,7 @@ class MusicGPTClient:
         operation = request.operation
         if operation.service != "musicgpt":
             raise ValueError(f"{operation} is not a MusicGPT operation")
-        form = request.form_fields()
+        form = request.form_fields()  # type: ignore[union-attr]  # add vocals (sunoapi.org) is refused above
         source = upload_path or request.audio_file
         url = self.base_url + operation.path
 

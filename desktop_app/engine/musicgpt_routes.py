@@ -198,7 +198,7 @@ async def by_id(request: Request) -> Response:
     if not task_id and not conversion_id:
         issues.append({"loc": ["query", "task_id"], "msg": "Provide task_id or conversion_id", "type": "missing"})
     if issues:
-        return musicgpt_error(422, "; ".join(i["msg"] for i in issues), detail=issues)
+        return musicgpt_error(422, "; ".join(str(i["msg"]) for i in issues), detail=issues)
     job = ctx.store.get(task_id) if task_id else ctx.store.by_conversion(conversion_id)
     if job is not None and conversion_id and conversion_id not in job.conversion_ids:
         job = None  # task_id and conversion_id name different jobs

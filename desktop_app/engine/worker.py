@@ -13,6 +13,7 @@ and learns from every finished job, so the countdown follows the machine it runs
 from __future__ import annotations
 
 import collections
+import functools
 import logging
 import math
 import multiprocessing
@@ -97,7 +98,7 @@ class JobRunner:
                 continue
             self._running[task_id] = time.perf_counter()
             future = self._pool.submit(operations.run_job, job, self.store.input_path(job), self.store.conversions_dir)
-            future.add_done_callback(lambda done, task_id=task_id: self._done(task_id, done))
+            future.add_done_callback(functools.partial(self._done, task_id))
 
     def _done(self, task_id: str, future: Future) -> None:
         with self._lock:

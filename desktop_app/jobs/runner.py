@@ -24,8 +24,10 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from desktop_app.api.errors import CancelledError, DownloadError, InterruptedSubmitError, JobFailedError, ServiceError
 from desktop_app.api.models import Operation, ServiceRequest, request_from_params
@@ -58,7 +60,7 @@ class JobRunner:
     def __init__(
         self,
         store: JobStore,
-        client_factory: Callable[[str], object],
+        client_factory: Callable[[str], AbstractContextManager[Any]],
         *,
         settings: RunnerSettings | None = None,
         budget: PollBudget | None = None,

@@ -293,7 +293,7 @@ class JobStore:
         return JobRecord.from_row(rows[0])
 
     def list_jobs(self, *, states: tuple[JobState, ...] | None = None, limit: int | None = None) -> list[JobRecord]:
-        sql, args = "SELECT * FROM jobs", []
+        sql, args = "SELECT * FROM jobs", list[str | int]()
         if states:
             sql += f" WHERE state IN ({','.join('?' * len(states))})"
             args += [s.value for s in states]

@@ -162,7 +162,7 @@ def sing_over(
 def _line_times(notes: list[Note], lyrics: str) -> list[dict]:
     """Timestamped lyric lines in milliseconds, the shape of MusicGPT's ``lyrics_timestamped``."""
     lines = lyric_lines(lyrics)
-    result = []
+    result: list[dict] = []
     for index, text in enumerate(lines):
         sung = [n for n in notes if n.line == index]
         if sung:
