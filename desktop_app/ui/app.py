@@ -45,6 +45,9 @@ def run_gui(args: argparse.Namespace) -> int:
     window = show_main_window(path)
     log.info("Init finished, entering the main loop")
     code = app.exec()
+    from desktop_app.services.tasks import shutdown_all
+
+    shutdown_all()  # the window joined its own work when it closed: this is the last net
     del window
     return code
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QSystemTrayIcon
@@ -17,6 +16,7 @@ from desktop_app.jobs.states import JobState
 from desktop_app.paths import config_dir
 from desktop_app.services.jobs_service import JobsService
 from desktop_app.services.settings import Options
+from desktop_app.services.tasks import Tasks
 from desktop_app.services.voices import VoiceLoader
 from desktop_app.ui.jobs.engine_dialog import EngineDialog
 from desktop_app.ui.jobs.operation_panel import OperationPanel
@@ -43,6 +43,7 @@ class JobsFeature(QObject):
             )
             service = JobsService(settings=runner_settings, key_store=keys)
         self.service = service
+        self._tasks = Tasks("jobs-feature", self)
         self.voices = VoiceLoader(service.factory, self)
         self.panel = OperationPanel(window.document, self.voices, self.engine_name)
         self.panel.setObjectName("operationPanel")
@@ -90,6 +91,8 @@ class JobsFeature(QObject):
         self.form_dock.raise_()
 
     def shutdown(self) -> None:
+        self.voices.shutdown()
+        self._tasks.shutdown()
         self.service.shutdown()
 
     def _warm_local_engine(self) -> None:
@@ -97,13 +100,13 @@ class JobsFeature(QObject):
         if self.engine_name() != "local" or os.environ.get("RETAKE_ENGINE_AUTOSTART", "1") == "0":
             return
 
-        def start() -> None:
+        def start(_task) -> None:
             try:
                 self.service.factory.local_engine()
             except Exception:  # the first job will report it properly
                 log.exception("the local engine did not start")
 
-        threading.Thread(target=start, daemon=True, name="local-engine-start").start()
+        self._tasks.start(start, name="local-engine-start")
 
     # ---------------------------------------------------------------------------------- reactions
     def _resume(self) -> None:
