@@ -25,11 +25,11 @@ from desktop_app.audio.compare import PreparedTake, prepare_take, region_loudnes
 from desktop_app.audio.errors import AudioError
 from desktop_app.audio.loudness import Loudness, db_to_gain
 from desktop_app.audio.splice import splice
+from desktop_app.jobs.store import Rating
 from desktop_app.services.serial_worker import SerialWorker
 
 log = logging.getLogger(__name__)
 ORIGINAL = "original"
-RATINGS = ("", "keep", "reject", "star")
 
 
 @dataclass
@@ -256,7 +256,7 @@ class Comparison(QObject):
         self.lanes_changed.emit()
 
     def rate_lane(self, key: str, rating: str) -> None:
-        if rating not in RATINGS:
+        if rating not in set(Rating):
             raise ValueError(rating)
         for lane in self.lanes:
             if lane.key == key and not lane.is_original:

@@ -117,7 +117,7 @@ class JobsFeature(QObject):
     def _job_finished(self, job_id: str) -> None:
         job = self.service.get(job_id)
         if job.state is JobState.DONE:
-            self._notify("Takes are ready", f"{job.operation.replace('_', ' ').capitalize()} finished.")
+            self._notify("Takes are ready", f"{Operation(job.operation).label} finished.")
             self.job_done.emit(job_id)
         elif job.state is JobState.STALLED:
             self._notify("Still running", "The service is taking longer than expected. Keep waiting from the queue.")
