@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QSystemTrayIcon
@@ -90,10 +91,11 @@ class JobsFeature(QObject):
         self.panel.load_params(Operation(job.operation), params)
         self.form_dock.raise_()
 
-    def shutdown(self) -> None:
-        self.voices.shutdown()
-        self._tasks.shutdown()
-        self.service.shutdown()
+    def shutdown(self, timeout: float = 5.0) -> None:
+        """Stop the voice list, the engine warm-up and every job, all within ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        for stop in (self.voices.shutdown, self._tasks.shutdown, self.service.shutdown):
+            stop(max(0.0, deadline - time.monotonic()))
 
     def _warm_local_engine(self) -> None:
         """Start the local engine in the background now, so the first job does not wait for it."""
