@@ -130,11 +130,18 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 # ------------------------------------------------------------------------------------------ threads
 THREAD_LINGER_S = 5.0  # a thread the test ended (a job cancelled, a window closed) has this long to stop
-# Threads of process-wide pools the session's local engine keeps for its whole life; a test may be the
-# first to make them start, but they are not the test's.
-_PROCESS_WIDE = re.compile(
-    r"^(AnyIO worker thread|engine-mp3|QueueFeederThread|Thread-\d+ \(_(?:executor_manager|feed))"
-)
+# Threads the test cannot join, each with its reason:
+# - the local engine's worker processes are shut down without waiting (a stopping engine must not block on
+#   the DSP a worker is running): the pool's manager and queue-feeder threads end when those processes do;
+# - pools the session's running engine keeps for its whole life (AnyIO's thread pool for uvicorn's sync
+#   work, the engine's MP3 encoders), which a test may be the first to start.
+_UNJOINABLE = re.compile(r"^(AnyIO worker thread|engine-mp3|QueueFeederThread$)")
+
+
+def _unjoinable(thread: threading.Thread) -> bool:
+    from concurrent.futures.process import _ExecutorManagerThread  # type: ignore[attr-defined]
+
+    return isinstance(thread, _ExecutorManagerThread | threading._DummyThread) or bool(_UNJOINABLE.match(thread.name))
 
 
 def _leftovers(before: set[threading.Thread]) -> list[threading.Thread]:
@@ -143,8 +150,7 @@ def _leftovers(before: set[threading.Thread]) -> list[threading.Thread]:
         for thread in threading.enumerate()
         if thread not in before
         and thread.is_alive()
-        and not isinstance(thread, threading._DummyThread)  # a thread Python did not start (Qt's own)
-        and not _PROCESS_WIDE.match(thread.name)
+        and not _unjoinable(thread)  # _DummyThread: a thread Python did not start (Qt's own)
     ]
 
 
