@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from desktop_app.api.engines import parse_engine
 from desktop_app.api.errors import ServiceError
-from desktop_app.api.models import Operation
 from desktop_app.audio import load
 from desktop_app.audio.errors import AudioError
 from desktop_app.audio.export import Provenance, export
@@ -116,7 +115,7 @@ class ResultsFeature(QObject):
             return True
         self.job = job
         region = None
-        if Operation(job.operation) is Operation.INPAINT:
+        if job.operation == "inpaint":
             region = (float(job.params["replace_start_at"]), float(job.params["replace_end_at"]))
             self.document.region.set_range(*region, text="Region of the job")
         stale = len(self.comparison.lanes) <= 1 or self.comparison.region != region
