@@ -42,13 +42,14 @@ def run_gui(args: argparse.Namespace) -> int:
     route_qt_messages()
 
     path = args.file or (str(demo_song()) if args.demo and demo_song().exists() else None)
-    window = show_main_window(path)
+    window = show_main_window(path)  # held here: the only reference while the loop runs
     log.info("Init finished, entering the main loop")
     code = app.exec()
     from desktop_app.services.tasks import shutdown_all
 
-    shutdown_all()  # the window joined its own work when it closed: this is the last net
-    del window
+    if not shutdown_all():  # the window joined its own work when it closed: this is the last net
+        log.warning("background work still running at exit; Python waits for it")
+    log.info("Main loop ended (%s)", window.objectName() or "main window")
     return code
 
 
