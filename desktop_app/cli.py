@@ -26,6 +26,7 @@ def _gui_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("file", nargs="?", help="audio file to open")
     parser.add_argument("--version", action="version", version=f"retake {__version__}")
+    parser.add_argument("--verbose", action="store_true", help="with --version: build, engine, Python, Qt, licences")
     parser.add_argument("--demo", action="store_true", help="open the bundled demo song when no file is given")
     parser.add_argument("--no-crash-dialog", action="store_true", help="log unexpected errors without a dialog")
     parser.add_argument("--self-check", action="store_true", help="check the installation and exit")
@@ -79,6 +80,11 @@ def _log_to_file() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if "--version" in args_list and "--verbose" in args_list:  # argparse's version action would exit first
+        from desktop_app.about import verbose_version
+
+        print(verbose_version())
+        return 0
     if args_list and args_list[0] in _subcommand_names():
         args = _subcommand_parser().parse_args(args_list)
         _log_to_file()

@@ -203,6 +203,33 @@ class SmokeTest:
         print(result.stdout.rstrip(), flush=True)
         return ""
 
+    def notices(self) -> str:
+        """The third-party notices are in the bundle, name Qt and ffmpeg, and cover every shared library in it."""
+        folder = self.app.parent
+        notices, listing = folder / "THIRD_PARTY_NOTICES.txt", folder / "licenses" / "components.json"
+        if not notices.is_file() or not listing.is_file():
+            raise StepFailed(f"no {notices.name} or licenses/components.json in {folder}")
+        components = json.loads(listing.read_text(encoding="utf-8"))
+        names = {c["name"] for c in components}
+        text = notices.read_text(encoding="utf-8")
+        for wanted in ("Qt", "ffmpeg"):
+            if wanted not in names or f"\n{wanted} " not in text:
+                raise StepFailed(f"the notices do not list {wanted}: {sorted(names)}")
+        missing_texts = [t for c in components for t in c["texts"] if not (folder / t).is_file()]
+        if missing_texts or any(not c["texts"] for c in components):
+            raise StepFailed(f"licence texts named but not bundled: {missing_texts[:5]}")
+        internal = folder / "_internal"
+        listed = {f for c in components for f in c["files"]}
+        libraries = [p for p in internal.rglob("*.so*") if p.is_file() and not p.is_symlink()]
+        unlisted = sorted(p.relative_to(internal).as_posix() for p in libraries)
+        unlisted = [p for p in unlisted if p not in listed]
+        if unlisted:
+            raise StepFailed(f"shared libraries in the bundle missing from the notices: {unlisted[:10]}")
+        verbose = expect_ok(self.box.run(["--version", "--verbose"], self.limit(60)), "--version --verbose").stdout
+        if "development build" in verbose or str(notices) not in verbose:
+            raise StepFailed(f"--version --verbose does not name this build and its notices:\n{verbose}")
+        return f"{len(components)} components, {len(libraries)} shared libraries covered"
+
     def ffmpeg_unpacks_once(self) -> str:
         """A packed ffmpeg is unpacked into the user cache on the first run and reused by the next ones."""
         packed = self.app.parent / "_internal" / "resources" / "ffmpeg" / "ffmpeg.json"
@@ -308,6 +335,7 @@ class SmokeTest:
         started = time.monotonic()
         print(f"Smoke test of {self.app} (sandbox {self.work})", flush=True)
         self.step("version and subcommands", self.version)
+        self.step("third-party notices cover the bundle", self.notices)
         self.step("ffmpeg unpacks once into the cache", self.ffmpeg_unpacks_once)
         self.step("self-check", self.self_check)
         self.step("self-check reports a missing ffmpeg", self.self_check_detects_missing_ffmpeg)

@@ -8,11 +8,12 @@ from pathlib import Path
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar
 
+from desktop_app.ui.about_dialog import show_about
 from desktop_app.ui.main_window.actions import WindowActions
 
 
 def build_menus(window: QMainWindow, actions: WindowActions) -> QMenu:
-    """Create File, Edit, View and Transport; returns the (empty) Open Recent menu to fill."""
+    """Create File, Edit, View, Transport and Help; returns the (empty) Open Recent menu to fill."""
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
     file_menu.addAction(actions.open)
@@ -42,6 +43,10 @@ def build_menus(window: QMainWindow, actions: WindowActions) -> QMenu:
     transport.addActions([actions.loop, actions.seams])
     transport.addSeparator()
     transport.addActions([actions.go_start, actions.go_end])
+
+    about = bar.addMenu("&Help").addAction("&About Retake")
+    about.setObjectName("aboutAction")
+    about.triggered.connect(lambda: show_about(window))
     return recent
 
 
