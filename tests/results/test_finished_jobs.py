@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from desktop_app.jobs.states import JobState
 from desktop_app.jobs.store import TakeRecord
-from tests.results.conftest import REGION
 from tests.support import WAIT_MS
+from tests.support.takes import REGION
 
 
 def _finished_copy(store, job_id: str, prompt: str, region=REGION) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 import soundfile as sf
 
@@ -16,11 +17,14 @@ from desktop_app.engine import LocalEngine
 from desktop_app.jobs.clients import ClientFactory
 from desktop_app.jobs.poll_scheduler import PollSchedule
 from desktop_app.jobs.runner import RunnerSettings
-from desktop_app.jobs.store import JobStore
+from desktop_app.jobs.states import JobState
+from desktop_app.jobs.store import JobStore, TakeRecord
 from tests.support import WAIT_MS
 from tests.support.audio_files import tone, write
 from tests.support.engine_songs import RATE, make_song
 from tests.support.songs import BPM, DOWNBEAT, write_beat_song
+from tests.support.takes import RATE as TAKE_RATE
+from tests.support.takes import REGION, SHIFTS, take_song
 
 # A jobs service that polls the local engine fast.
 FAST = RunnerSettings(schedule=PollSchedule(min_interval=0.1, max_interval=0.3, eta_fraction=0.05, first_poll_cap=0.5))
@@ -152,5 +156,58 @@ def jobs_window(qtbot, tmp_path, jobs_song, service):
     qtbot.waitExposed(win)
     with qtbot.waitSignal(win.document.clip_changed, timeout=WAIT_MS):
         win.open_file(jobs_song)
+    yield win
+    win.close()
+
+
+@pytest.fixture
+def finished_job(tmp_path: Path):
+    """An inpaint job in the store, done, with two takes on disk: (store, job id, song path, original samples)."""
+    original = take_song(16, 1)
+    song = tmp_path / "song.wav"
+    sf.write(song, original, TAKE_RATE, subtype="FLOAT")
+    store = JobStore(tmp_path / "jobs.sqlite3")
+    job = store.create_job(
+        "inpaint",
+        "local",
+        {"prompt": "new fill", "replace_start_at": REGION[0], "replace_end_at": REGION[1]},
+        out_dir=tmp_path / "takes",
+        input_path=song,
+    )
+    start, end = (int(t * TAKE_RATE) for t in REGION)
+    (tmp_path / "takes").mkdir()
+    for idx, (shift, gain) in enumerate(zip(SHIFTS, (2.0, 0.5), strict=True), start=1):
+        take = np.roll(original, shift, axis=0).copy()
+        take[start + shift : end + shift] = take_song(4, 10 + idx)
+        path = tmp_path / "takes" / f"take-{idx}.wav"
+        sf.write(path, take * gain, TAKE_RATE, subtype="FLOAT")
+        store.add_take(job.id, TakeRecord(idx=idx, path=path, format="wav", duration=16.0))
+    store.update(job.id, state=JobState.DONE, task_id="t1")
+    yield store, job.id, song, original
+    store.close()
+
+
+@pytest.fixture
+def results_window(qtbot, tmp_path, finished_job):
+    """A main window showing ``finished_job``'s takes beside the original."""
+    from desktop_app.jobs.clients import ClientFactory
+    from desktop_app.services.jobs_service import JobsService
+    from desktop_app.services.settings import Settings
+    from desktop_app.ui.main_window import MainWindow
+
+    store, job_id, song, _original = finished_job
+    service = JobsService(store=store, factory=ClientFactory())
+    win = MainWindow(settings=Settings(str(tmp_path / "retake.ini")), jobs_service=service)
+    qtbot.addWidget(win)
+    win.resize(1400, 950)
+    win.show()
+    qtbot.waitExposed(win)
+    with qtbot.waitSignal(win.document.clip_changed, timeout=WAIT_MS):
+        win.open_file(song)
+    with qtbot.waitSignal(win.results.comparison.lanes_changed, timeout=WAIT_MS):
+        assert win.results.show_job(job_id)
+    qtbot.waitUntil(lambda: len(win.results.comparison.lanes) == 3, timeout=WAIT_MS)
+    win.activateWindow()
+    win.editor.view.setFocus()
     yield win
     win.close()
