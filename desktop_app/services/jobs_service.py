@@ -4,8 +4,7 @@ Widgets never touch the runner or the store directly; they call this service and
 signals. Each run of a job is a task keyed by the job id (services/tasks.py): the runner works on
 the task's thread, its events come back on the GUI thread, and events from a superseded run of a
 job (it was cancelled and retried meanwhile) are dropped, so a late answer can never overwrite a
-newer state. Shutdown cancels every job and joins them all under one deadline; they resume on the
-next start.
+newer state. Shutdown cancels every job and joins them all under one deadline.
 """
 
 from __future__ import annotations
@@ -133,8 +132,9 @@ class JobsService(QObject):
         self.job_changed.emit(job_id)
 
     def shutdown(self, timeout: float = 5.0) -> bool:
-        """Stop following jobs (they resume on the next start) and stop the local engine. Every job is
-        cancelled at once and all are joined under one deadline; True when all ended in time."""
+        """Stop following jobs and stop the local engine. Every job is cancelled at once and all are joined
+        under one deadline; True when all ended in time. A job the service has keeps its ids, so Retry
+        follows it to its takes without sending it again."""
         ended = self._tasks.shutdown(timeout)
         if not ended:
             log.warning("jobs still running after %.1f s: %s", timeout, [t.name for t in self._tasks.running()])
