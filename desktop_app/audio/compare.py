@@ -16,7 +16,7 @@ from scipy import signal
 
 from desktop_app.audio.align import Alignment, apply_offset, estimate_offset
 from desktop_app.audio.difference import changed_outside, difference_db
-from desktop_app.audio.loudness import Loudness, match_gain_db, measure
+from desktop_app.audio.loudness import Loudness, match_gain, measure
 
 
 @dataclass
@@ -24,9 +24,10 @@ class PreparedTake:
     samples: np.ndarray  # aligned to the original: same rate, channels and frame count
     alignment: Alignment
     region_loudness: Loudness
-    match_gain_db: float  # gain that brings the take's region loudness to the original's
+    match_gain_db: float  # gain that brings the take's region loudness to the original's, capped at -1 dBTP
     difference_db: np.ndarray  # per 50 ms block, see audio/difference.py
     changed_outside_s: float
+    gain_limited: bool = False  # the true-peak headroom, not the loudness difference, set match_gain_db
 
 
 def conform(samples: np.ndarray, rate: int, target_rate: int, target_channels: int) -> np.ndarray:
@@ -52,7 +53,8 @@ def conform(samples: np.ndarray, rate: int, target_rate: int, target_channels: i
 
 
 def region_loudness(samples: np.ndarray, rate: int, start: int, end: int) -> Loudness:
-    return measure(samples[start:end], rate)
+    """Loudness and true peak of ``samples[start:end]``, measured in place (no copy of the song)."""
+    return measure(samples, rate, start=start, end=end)
 
 
 def prepare_take(
@@ -67,11 +69,13 @@ def prepare_take(
     aligned = apply_offset(conformed, alignment.offset, original.shape[0])
     reference = region_loudness(original, original_rate, start, end)
     loudness = region_loudness(aligned, original_rate, start, end)
+    gain = match_gain(reference.lufs, loudness.lufs, loudness.true_peak_dbtp)
     return PreparedTake(
         samples=aligned,
         alignment=alignment,
         region_loudness=loudness,
-        match_gain_db=match_gain_db(reference.lufs, loudness.lufs),
+        match_gain_db=gain.db,
         difference_db=difference_db(original, aligned, original_rate),
         changed_outside_s=changed_outside(original, aligned, start, end, original_rate),
+        gain_limited=gain.limited,
     )

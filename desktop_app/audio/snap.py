@@ -114,14 +114,17 @@ def _parse_bar_beat(text: str, *, position: bool) -> tuple[int, int, int]:
     return first, second, hundredths
 
 
-def nearest_zero_crossing(samples: np.ndarray, frame: int, radius: int) -> int | None:
+def nearest_zero_crossing(samples: np.ndarray, frame: int, radius: int, *, direction: int = 0) -> int | None:
     """The frame closest to ``frame`` where the signal (summed over channels) changes sign.
 
     Returns the frame just after the sign change (where a cut starts cleanly), or None when the
-    window ``frame ± radius`` holds no crossing (silence, DC, or a very low note).
+    window ``frame ± radius`` holds no crossing (silence, DC, or a very low note). ``direction``
+    +1 looks only at or after ``frame``, -1 only at or before it (a splice keeps its fades
+    inside the region). The one zero-crossing finder of the app: snapping and splicing use it.
     """
     total = samples.shape[0]
-    lo, hi = max(0, frame - radius), min(total, frame + radius + 1)
+    lo = max(0, frame - radius) if direction <= 0 else max(0, frame - 1)
+    hi = min(total, frame + radius + 1) if direction >= 0 else min(total, frame + 1)
     if hi - lo < 2:
         return None
     window = samples[lo:hi]

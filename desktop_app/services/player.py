@@ -24,6 +24,10 @@ from desktop_app.services.playback import Program, Transport, seam_spans
 log = logging.getLogger(__name__)
 
 POSITION_INTERVAL_MS = 16  # ~60 Hz playhead updates
+# A preview needs no low latency, and a busy 2-core machine starves a "low" PortAudio buffer
+# (dropouts of up to ~200 ms were measured). 150 ms of buffer rides out a busy GUI thread;
+# the playhead is placed by the latency the stream reports, so it still shows what is heard.
+OUTPUT_LATENCY_S = 0.15
 SILENT_NAME = "Silent clock (no audio output)"
 
 
@@ -48,6 +52,9 @@ class Player(QObject):
         self._clock_last = 0.0
         self._carry = 0.0
         self._finished_seen = 0
+        self._latency_frames = 0  # the stream's reported output latency, in frames
+        self.underruns = 0  # PortAudio output underflows since start (each is a possible dropout)
+        self._underruns_logged = 0
         self._timer = QTimer(self)
         self._timer.setInterval(POSITION_INTERVAL_MS)
         self._timer.timeout.connect(self._tick)
@@ -78,7 +85,8 @@ class Player(QObject):
 
     @property
     def position(self) -> float:
-        return self.transport.position / self.transport.rate
+        """Seconds of what is heard now: the rendered position less the stream's output latency."""
+        return self.transport.heard_position(self._latency_frames) / self.transport.rate
 
     @property
     def duration(self) -> float:
@@ -117,7 +125,12 @@ class Player(QObject):
         self.source_changed.emit(key)
 
     def set_gain(self, key: str, gain: float) -> None:
+        """Linear gain of one source (a change while heard is ramped); see :meth:`set_gains`."""
         self.transport.set_gain(key, gain)
+
+    def set_gains(self, gains: dict[str, float]) -> None:
+        """Linear gains of several sources in one ramp, e.g. ``db_to_gain(match_gain(...).db)`` per lane."""
+        self.transport.set_gains(gains)
 
     # -- transport --------------------------------------------------------------------------------
 
@@ -130,7 +143,9 @@ class Player(QObject):
         self._set_state("playing")
 
     def pause(self) -> None:
+        heard = self.transport.heard_position(self._latency_frames)
         self.transport.set_playing(False)
+        self.transport.seek(heard)  # resume where the listener stopped hearing, not a buffer later
         self._set_state("paused" if self.transport.frames else "stopped")
         self.position_changed.emit(self.position)
 
@@ -212,6 +227,9 @@ class Player(QObject):
             frames = int(self._carry)
             self._carry -= frames
             self.transport.advance(frames)
+        if self.underruns != self._underruns_logged:
+            log.warning("audio output underrun: %d so far (the output buffer ran dry)", self.underruns)
+            self._underruns_logged = self.underruns
         self.position_changed.emit(self.position)
         if not self.transport.playing:
             self._set_program(None, "none", start=False)
@@ -228,7 +246,7 @@ class Player(QObject):
             import sounddevice as sd
 
             stream = sd.OutputStream(
-                samplerate=rate, channels=2, dtype="float32", callback=self._callback, latency="low"
+                samplerate=rate, channels=2, dtype="float32", callback=self._callback, latency=OUTPUT_LATENCY_S
             )
             stream.start()
         except Exception as exc:  # OSError (no PortAudio), PortAudioError (no device), ...
@@ -236,6 +254,8 @@ class Player(QObject):
             self._go_silent(_explain(exc))
             return
         self._stream, self._stream_rate = stream, rate
+        self._latency_frames = round(float(stream.latency) * rate)
+        log.info("audio output open: %.0f ms latency", 1000 * float(stream.latency))
         try:
             self._output_name = str(sd.query_devices(stream.device)["name"])
         except Exception:
@@ -243,6 +263,8 @@ class Player(QObject):
         self.output_changed.emit(self._output_name)
 
     def _callback(self, outdata: np.ndarray, frames: int, time_info, status) -> None:
+        if status.output_underflow:
+            self.underruns += 1  # logged from the GUI thread: no logging in the audio callback
         self.transport.render(outdata)
 
     def _go_silent(self, reason: str) -> None:
@@ -258,6 +280,7 @@ class Player(QObject):
             except Exception:
                 log.exception("closing the audio stream")
             self._stream = None
+            self._latency_frames = 0
 
     def shutdown(self) -> None:
         self._timer.stop()

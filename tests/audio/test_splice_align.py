@@ -8,7 +8,7 @@ import pytest
 from desktop_app.audio.align import apply_offset, estimate_offset
 from desktop_app.audio.difference import FLOOR_DB, changed_outside, difference_db
 from desktop_app.audio.loudness import integrated_lufs, match_gain_db, measure
-from desktop_app.audio.splice import equal_power_fade, splice
+from desktop_app.audio.splice import splice
 
 RATE = 44100
 
@@ -23,12 +23,6 @@ def _music(seconds: float, seed: int = 1) -> np.ndarray:
     left = tones + noise
     right = tones * 0.8 + np.roll(noise, 7)
     return np.stack([left, right], axis=1).astype(np.float32)
-
-
-def test_equal_power_fade_keeps_power_constant() -> None:
-    out_gain, in_gain = equal_power_fade(882)
-    np.testing.assert_allclose(out_gain**2 + in_gain**2, 1.0, atol=1e-6)
-    assert out_gain[0] > 0.99 and in_gain[-1] > 0.99
 
 
 def test_splice_is_bit_exact_outside_and_take_inside() -> None:
@@ -113,15 +107,15 @@ def test_difference_shows_only_the_replaced_region() -> None:
 def test_prepare_take_conforms_aligns_and_measures() -> None:
     from desktop_app.audio.compare import prepare_take
 
-    original = _music(12)
+    original = _music(12) * 0.25  # quiet enough that a 6 dB louder take has true-peak headroom
     start, end = 4 * RATE, 7 * RATE
     take = np.roll(original, 300, axis=0) * 2.0  # louder, shifted
-    take[start + 300 : end + 300] = _music(3, seed=8) * 2.0
+    take[start + 300 : end + 300] = _music(3, seed=8) * 0.5
     mono_take = take.mean(axis=1, keepdims=True)
     prepared = prepare_take(original, RATE, take, RATE, start, end)
     assert prepared.alignment.offset == 300
     assert prepared.samples.shape == original.shape
-    assert prepared.match_gain_db == pytest.approx(-6.0, abs=1.5)
+    assert prepared.match_gain_db == pytest.approx(-6.0, abs=1.5) and not prepared.gain_limited
     assert prepared.changed_outside_s > 1.0  # the whole take is 6 dB louder outside too
     mono = prepare_take(original, RATE, mono_take, RATE, start, end)
     assert mono.samples.shape == original.shape

@@ -7,10 +7,10 @@ import itertools
 import numpy as np
 import pytest
 
+from desktop_app.audio.loudness import integrated_lufs
 from desktop_app.engine import voices
 from desktop_app.engine.dsp import cover, remix, vocals
 from desktop_app.engine.dsp.features import describe
-from desktop_app.engine.dsp.loudness import integrated_lufs
 from desktop_app.engine.faults import FaultPlan
 from tests.support.audio_files import tone
 from tests.support.engine_songs import RATE, make_song

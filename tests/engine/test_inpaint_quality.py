@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from desktop_app.audio.splice import splice_passage
 from desktop_app.engine.dsp.inpaint import NothingToBorrowError, inpaint
-from desktop_app.engine.dsp.splice import splice_into
 from tests.support.engine_songs import BAR, RATE, make_song, snr_db
 
 TOLERANCE_DB = 1.5
@@ -52,7 +52,7 @@ def test_a_removed_region_is_found_without_looking_at_it(song):
     removed = samples.copy()
     removed[start:end] = 0.0
     reference = samples[start:end]
-    spliced = [splice_into(removed, start, end, samples[start - lag : end - lag], FADE)[start:end]
+    spliced = [splice_passage(removed, start, end, samples[start - lag : end - lag], FADE)[start:end]
                for lag in _true_lags(sections, chorus)]  # fmt: skip
     best_spliced = max(snr_db(reference, candidate) for candidate in spliced)
 

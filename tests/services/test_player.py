@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -80,3 +81,57 @@ def test_stop_rewinds_to_the_loop_start(player: Player) -> None:
     player.set_loop_enabled(False)
     player.stop()
     assert player.position == 0.0
+
+
+class _Status:
+    def __init__(self, underflow: bool) -> None:
+        self.output_underflow = underflow
+
+
+def test_underruns_are_counted_and_logged(qtbot, player: Player, caplog) -> None:
+    """The callback counts PortAudio's underflow flags; the GUI thread logs them (never the audio thread)."""
+    out = np.zeros((512, 2), np.float32)
+    player.play()
+    for underflow in (False, True, True, False):
+        player._callback(out, 512, None, _Status(underflow))
+    assert player.underruns == 2
+    with caplog.at_level("WARNING", logger="desktop_app.services.player"):
+        qtbot.waitUntil(lambda: "underrun: 2 so far" in caplog.text, timeout=3000)
+
+
+class _FakeStream:
+    """Stands in for sounddevice.OutputStream: records how it was opened and reports a latency."""
+
+    opened: ClassVar[dict] = {}
+
+    def __init__(self, **kwargs) -> None:
+        _FakeStream.opened = kwargs
+        self.latency = 0.2
+        self.device = 0
+
+    def start(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def test_the_stream_is_opened_safe_and_the_playhead_allows_for_its_latency(qapp, monkeypatch) -> None:
+    import sounddevice
+
+    monkeypatch.setenv("RETAKE_AUDIO_OUTPUT", "device")
+    monkeypatch.setattr(sounddevice, "OutputStream", _FakeStream)
+    player = Player()
+    try:
+        player.set_source(np.zeros((RATE * 5, 2), np.float32), RATE, keep_position=False)
+        player.play()
+        assert not player.is_silent
+        assert _FakeStream.opened["latency"] >= 0.1  # "low" (a few ms) dropped out on a busy 2-core machine
+        callback = _FakeStream.opened["callback"]
+        out = np.zeros((RATE // 10, 2), np.float32)
+        for _ in range(5):  # half a second rendered, of which the last 0.2 s is still on its way
+            callback(out, out.shape[0], None, _Status(False))
+        assert player.transport.position == RATE // 2
+        assert player.position == pytest.approx(0.3, abs=1e-6)
+    finally:
+        player.shutdown()

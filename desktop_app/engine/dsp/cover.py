@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pedalboard as pb
 
-from desktop_app.engine.dsp.loudness import integrated_lufs, match_loudness
+from desktop_app.audio.loudness import integrated_lufs, match_loudness
 from desktop_app.engine.voices import Voice
 
 

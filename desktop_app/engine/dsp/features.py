@@ -1,5 +1,7 @@
 """Frame-by-frame descriptions of a song: log-mel timbre, chroma harmony, onset strength, tempo.
 
+The tempo comes from the app's one beat tracker, :func:`desktop_app.audio.tempo.estimate_tempo`.
+
 Everything is computed on a mono copy decimated by an integer factor to about 11 kHz: the
 matching only needs the shape of the music, not its top octave (Perraudin et al. downsample to
 ≤ 12 kHz for the same reason), and a quarter of the samples makes it four times faster.
@@ -13,11 +15,14 @@ from functools import lru_cache
 import numpy as np
 from scipy import signal
 
+from desktop_app.audio.tempo import estimate_tempo
+
 ANALYSIS_RATE = 11025
 N_FFT = 1024
 HOP = 256  # ~23 ms at 11 kHz
 N_MELS = 40
 CHROMA_WEIGHT = 0.8
+MIN_TEMPO_CONFIDENCE = 0.1  # below this the tracker's grid is a guess: borrow without a beat preference
 
 
 @dataclass
@@ -134,33 +139,13 @@ def describe(samples: np.ndarray, sample_rate: int) -> Features:
         vectors=vectors,
         chroma=chroma.astype(np.float32),
         onset=onset.astype(np.float32),
-        beat_period=estimate_beat_period(onset, rate / HOP),
+        beat_period=beat_period_frames(samples, sample_rate, rate / HOP),
     )
 
 
-def estimate_beat_period(onset: np.ndarray, frames_per_second: float) -> float | None:
-    """Frames per beat from the onset envelope's autocorrelation (60–180 BPM), or None if no steady pulse."""
-    if len(onset) < frames_per_second * 4:
+def beat_period_frames(samples: np.ndarray, sample_rate: int, frames_per_second: float) -> float | None:
+    """Frames per beat from the app's one beat tracker (``audio/tempo.py``), None without a steady pulse."""
+    estimate = estimate_tempo(samples, sample_rate)
+    if estimate is None or estimate.confidence < MIN_TEMPO_CONFIDENCE:
         return None
-    centred = onset - onset.mean()
-    spectrum = np.fft.rfft(centred, n=2 * len(centred))
-    autocorr = np.fft.irfft(spectrum.real**2 + spectrum.imag**2)[: len(centred)]
-    if autocorr[0] <= 0:
-        return None
-    autocorr = autocorr / autocorr[0]
-    shortest, longest = int(frames_per_second * 60 / 180), int(frames_per_second * 60 / 60) + 1
-    lags = np.arange(shortest, min(longest, len(autocorr) - 1))
-    if len(lags) < 3:
-        return None
-    # A gentle preference for ~120 BPM resolves the octave ambiguity of autocorrelation.
-    bpm = 60 * frames_per_second / lags
-    prior = np.exp(-0.5 * (np.log2(bpm / 120.0) / 0.9) ** 2)
-    best = int(np.argmax(autocorr[lags] * prior))
-    if autocorr[lags[best]] < 0.1:
-        return None
-    lag = lags[best]
-    if 0 < best < len(lags) - 1:  # parabolic interpolation for a fractional period
-        a, b, c = autocorr[lag - 1], autocorr[lag], autocorr[lag + 1]
-        denom = a - 2 * b + c
-        return float(lag + (0.5 * (a - c) / denom if denom else 0.0))
-    return float(lag)
+    return 60.0 / estimate.bpm * frames_per_second

@@ -7,8 +7,8 @@ position scores well when what precedes it sounds like what precedes the region 
 it sounds like what follows the region — the "two good jumps" of the paper, in its fixed-length
 mode. The region's own audio is masked out, so the answer never depends on what is being replaced.
 The best positions are refined to the sample by cross-correlating the waveform around both seams,
-and the borrowed passage is joined with short equal-power crossfades that stay inside the region:
-every sample outside it is the input, untouched.
+and the borrowed passage is joined by the app's one crossfade law (``audio/crossfade.py``), with
+fades that stay inside the region: every sample outside it is the input, untouched.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import signal
 
+from desktop_app.audio.splice import splice_passage
 from desktop_app.engine.dsp.features import N_FFT, Features, describe, to_mono
-from desktop_app.engine.dsp.splice import splice_into
 
 CONTEXT_SECONDS = 4.0  # template length each side (the paper links frames within ~5 s of the gap)
 SEAM_WINDOW_SECONDS = 0.15  # waveform compared at each seam during the fine alignment
@@ -65,7 +65,7 @@ def inpaint(samples: np.ndarray, sample_rate: int, start: int, end: int, count: 
     mono = to_mono(samples)
     borrows = [refine(mono, sample_rate, start, end, lag, score, features) for lag, score in candidates]
     fade = max(1, min(int(CROSSFADE_SECONDS * sample_rate), (end - start) // 4))
-    takes = [splice_into(samples, start, end, samples[start - b.lag : end - b.lag], fade) for b in borrows]
+    takes = [splice_passage(samples, start, end, samples[start - b.lag : end - b.lag], fade) for b in borrows]
     return InpaintResult(takes, borrows, features.tempo_bpm)
 
 

@@ -15,7 +15,7 @@ import numpy as np
 import pedalboard as pb
 from scipy import signal
 
-from desktop_app.engine.dsp.loudness import integrated_lufs, match_loudness
+from desktop_app.audio.loudness import integrated_lufs, match_loudness
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ import numpy as np
 import pedalboard as pb
 from scipy import signal
 
+from desktop_app.audio.loudness import SILENCE_LUFS, integrated_lufs, match_loudness, soft_limit
 from desktop_app.engine.dsp.features import Features, describe
-from desktop_app.engine.dsp.loudness import integrated_lufs, match_loudness, soft_limit
 
 REGISTER = {"male": 52, "female": 64, "neutral": 59}  # MIDI centre of the sung range
 FORMANTS = {  # (F1, F2, F3) Hz of sung vowels
@@ -151,7 +151,7 @@ def sing_over(
         vocal = synthesize(notes, frames, sample_rate, seed + take)
         vocal = pb.Pedalboard([pb.HighpassFilter(120), pb.Reverb(room_size=0.4, wet_level=0.18)])(vocal, sample_rate)
         vocal_lufs = integrated_lufs(vocal[:, None], sample_rate)
-        if vocal_lufs is not None and target is not None:
+        if vocal_lufs > SILENCE_LUFS and target > SILENCE_LUFS:
             vocal *= np.float32(10 ** ((target + vocal_level_db - vocal_lufs) / 20))
         mixed = soft_limit(samples + vocal[:, None])
         takes.append(match_loudness(mixed, sample_rate, target))
