@@ -36,21 +36,18 @@ class SongLoader(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._generation = 0
         self._tasks = Tasks("open-song", self)
 
     @property
     def generation(self) -> int:
-        return self._generation
+        """The newest open's generation (what it emits carries it); a cancel moves past it."""
+        return self._tasks.generation("open")
 
     def open(self, path: str | Path) -> int:
-        self._generation += 1
-        generation = self._generation
-        self._tasks.start(lambda task: self._run(task, generation, Path(path)), key="open", name="open-song")
-        return generation
+        task = self._tasks.start(lambda task: self._run(task, Path(path)), key="open", name="open-song")
+        return task.generation
 
     def cancel(self) -> None:
-        self._generation += 1
         self._tasks.forget("open")
 
     def wait(self, timeout: float = 10.0) -> None:
@@ -58,7 +55,8 @@ class SongLoader(QObject):
         self.cancel()
         self._tasks.wait(timeout)
 
-    def _run(self, task: Task, generation: int, path: Path) -> None:
+    def _run(self, task: Task, path: Path) -> None:
+        generation = task.generation
         last = 0.0
         rate = _header_rate(path)
 

@@ -148,6 +148,10 @@ class Tasks(QObject):
         for task in current:
             task.cancel()
 
+    def generation(self, key: Hashable | None) -> int:
+        """The generation of the newest task started under ``key`` (moved on by ``forget``)."""
+        return self._generations.get(key, 0)
+
     def current(self, key: Hashable | None) -> Task | None:
         """The running task under ``key`` that is not stale, if any."""
         with self._lock:
