@@ -108,8 +108,10 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     if _gui_may_run(config):
         return None
     path = Path(collection_path)
-    if path.is_dir():
-        return (path.resolve().parent == _TESTS and path.name in GUI_FOLDERS) or None
+    if path.is_dir():  # a GUI folder, or one whose conftest needs Qt (loading it would import PySide6)
+        conftest = path / "conftest.py"
+        gui = path.resolve().parent == _TESTS and path.name in GUI_FOLDERS
+        return gui or (conftest.exists() and bool(_QT_IMPORT.search(conftest.read_text(encoding="utf-8")))) or None
     if path.suffix == ".py" and path.name.startswith("test_"):
         return is_gui_module(path) or None
     return None
