@@ -18,19 +18,40 @@ def difference_db(original: np.ndarray, take: np.ndarray, rate: int, block_s: fl
     """Per-block level of ``take - original`` relative to full scale, in dB (``FLOOR_DB`` when identical).
 
     Both arrays must be aligned and shaped (frames, channels); the shorter is padded with silence.
+    Read a few seconds at a time in float32: a 10-minute song costs a few megabytes, not two whole-song
+    float64 copies.
     """
     frames = max(original.shape[0], take.shape[0])
     block = max(1, int(block_s * rate))
     blocks = -(-frames // block)
-    diff = np.zeros((blocks * block,), np.float64)
-    a = original.mean(axis=1) if original.ndim == 2 else original
-    b = take.mean(axis=1) if take.ndim == 2 else take
-    diff[: len(b)] += b
-    diff[: len(a)] -= a
-    energy = np.square(diff).reshape(blocks, block).mean(axis=1)
+    energy = np.empty(blocks, np.float64)
+    step = block * _BLOCKS_PER_STEP
+    for lo in range(0, blocks * block, step):
+        hi = min(lo + step, blocks * block)
+        diff = np.zeros(hi - lo, np.float32)
+        b, a = _mono(take[lo:hi]), _mono(original[lo:hi])
+        diff[: len(b)] += b
+        diff[: len(a)] -= a
+        np.square(diff, out=diff)
+        energy[lo // block : hi // block] = diff.reshape(-1, block).mean(axis=1, dtype=np.float64)
     with np.errstate(divide="ignore"):
         level = 10 * np.log10(energy)
     return np.maximum(level, FLOOR_DB)
+
+
+_BLOCKS_PER_STEP = 256  # ~13 s at 44.1 kHz per read
+
+
+def _mono(samples: np.ndarray) -> np.ndarray:
+    if samples.ndim == 1:
+        return samples.astype(np.float32, copy=False)
+    # Column by column: numpy reduces a 2-wide last axis far slower than it adds two columns.
+    total = samples[:, 0].astype(np.float32, copy=True)
+    for channel in range(1, samples.shape[1]):
+        total += samples[:, channel]
+    if samples.shape[1] > 1:
+        total *= np.float32(1.0 / samples.shape[1])
+    return total
 
 
 def changed_outside(

@@ -120,10 +120,16 @@ class MatchedGain:
 def match_gain(
     reference_lufs: float, lufs: float, true_peak_dbtp: float, ceiling_dbtp: float = TRUE_PEAK_CEILING_DBTP
 ) -> MatchedGain:
-    """The loudness-matching gain, capped so the take's true peak stays at or below ``ceiling_dbtp``."""
+    """The loudness-matching gain, capped so it never *pushes* the take's true peak above ``ceiling_dbtp``.
+
+    A take that already peaks above the ceiling is not turned down further than matching asks: that
+    would make it quieter than the original in the A/B, which is as unfair as louder.
+    """
     wanted = match_gain_db(reference_lufs, lufs)
-    if math.isfinite(true_peak_dbtp) and true_peak_dbtp + wanted > ceiling_dbtp:
-        return MatchedGain(ceiling_dbtp - true_peak_dbtp, True)
+    headroom = ceiling_dbtp - true_peak_dbtp if math.isfinite(true_peak_dbtp) else math.inf
+    allowed = max(headroom, 0.0)
+    if wanted > allowed:
+        return MatchedGain(allowed, True)
     return MatchedGain(wanted, False)
 
 

@@ -43,12 +43,16 @@ def _gender(parser: argparse.ArgumentParser) -> None:
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("inpaint", help="replace a region of a song (two takes)")
     _common(p)
-    p.add_argument("--start", type=float, required=True, help="region start, seconds")
-    p.add_argument("--end", type=float, required=True, help="region end, seconds")
+    p.add_argument("--start", type=float, default=None, help="region start, seconds (or --lines)")
+    p.add_argument("--end", type=float, default=None, help="region end, seconds (or --lines)")
     p.add_argument("--prompt", required=True, help="how the new part should sound")
     _lyrics(p)
     p.add_argument("--lyrics-section", default=None, help="the new lyrics for the replaced region")
     _gender(p)
+    # Lyrics: --lines A-B of --lyrics-file SONG.lrc choose the region and both lyrics fields.
+    from desktop_app.commands.lyrics import add_inpaint_flags
+
+    add_inpaint_flags(p)
 
     p = sub.add_parser("remix", help="transform a whole track by a prompt (two takes)")
     _common(p)
@@ -131,6 +135,10 @@ def run(args: argparse.Namespace) -> int:
     from desktop_app.jobs.terminal import EXIT_FAILED, EXIT_INVALID, cli_runner, report, run_in_foreground
 
     try:
+        if args.command == "inpaint":  # the region from --start/--end, or from lyric --lines
+            from desktop_app.commands.lyrics import apply_inpaint_flags
+
+            apply_inpaint_flags(args)
         request = build_request(args)
         duration = None
         if request.audio_file is not None and Path(request.audio_file).is_file():

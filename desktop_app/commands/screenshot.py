@@ -70,7 +70,13 @@ def _show_takes(window, args: argparse.Namespace) -> str | None:
     if not window.results.show_job(job.id):
         return "that job's takes cannot be shown"
     expected = 1 + len([t for t in service.store.takes(job.id) if t.path.exists()])
-    if not _wait(lambda: len(window.results.comparison.lanes) >= expected and window.document.clip is not None, 60):
+    comparison = window.results.comparison
+
+    def drawn() -> bool:  # every take's lane has its waveform and its figures
+        lanes = comparison.lanes
+        return len(lanes) >= expected and all(lane.figures is not None for lane in lanes[1:])
+
+    if not _wait(lambda: window.document.clip is not None and drawn(), 60):
         return "the takes could not be prepared in time"
     window.results.comparison.select_index(1)
     window.results.dock.raise_()
@@ -92,6 +98,9 @@ def run(args: argparse.Namespace) -> int:
     # Offscreen unless told otherwise, and never make a sound.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("RETAKE_AUDIO_OUTPUT", "silent")
+    # A picture needs no warm local engine: its worker processes would compete with the decode and take a
+    # second to stop. --demo-compare's job starts it when it is sent.
+    os.environ.setdefault("RETAKE_ENGINE_AUTOSTART", "0")
     if args.demo_compare:
         import tempfile
 

@@ -2,131 +2,118 @@
 
 State lives here, not in the results widgets: which lanes exist (the original plus each take,
 aligned on the original's frames), which one is heard, whether loudness matching and the blind
-mode are on, and each take's rating. Takes are prepared (conformed, aligned, measured) on one worker
-thread, one request after another; work for an original that has since been replaced is dropped between
-steps, so a burst of finished jobs never piles up threads competing with the GUI for the interpreter.
-The GUI only draws what this model says.
+mode are on, and each take's rating. The GUI only draws what this model says.
+
+Work is in proportion to what is shown. Setting the original measures nothing: loudness and true
+peak are measured when takes arrive, over the region (and its context) only. A take's lane exists
+from the moment it is asked for ("preparing", with progress), gets its waveform as it decodes and
+its figures last. All of it runs on one worker thread, one step after another; a step for an
+original that has since been replaced is skipped, so a burst of finished jobs never piles up work.
 """
 
 from __future__ import annotations
 
 import contextlib
-import logging
 import random
 import threading
-from dataclasses import dataclass, field
-from pathlib import Path
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from desktop_app.audio import PeakPyramid, load
-from desktop_app.audio.compare import PreparedTake, prepare_take, region_loudness
+from desktop_app.audio import PeakPyramid, load_with_peaks
 from desktop_app.audio.errors import AudioError
-from desktop_app.audio.loudness import Loudness, db_to_gain
 from desktop_app.audio.splice import splice
-from desktop_app.jobs.store import Rating
+from desktop_app.services.lanes import (
+    ORIGINAL,
+    PREPARING,
+    RATINGS,
+    READY,
+    Lane,
+    TakeSource,
+    operation_label,
+)
 from desktop_app.services.serial_worker import SerialWorker
 
-log = logging.getLogger(__name__)
-ORIGINAL = "original"
+__all__ = ["ORIGINAL", "PREPARING", "RATINGS", "READY", "Comparison", "Lane", "TakeSource", "operation_label"]
 
+if TYPE_CHECKING:  # the measuring modules pull in scipy.signal (seconds): imported when takes arrive
+    from desktop_app.audio.align import Alignment
+    from desktop_app.audio.compare import TakeFigures
+    from desktop_app.audio.loudness import Loudness
 
-@dataclass
-class Lane:
-    key: str  # "original", or "<job id>:<take index>"
-    label: str  # "Original", "Take 1", ...
-    samples: np.ndarray
-    peaks: PeakPyramid
-    loudness: Loudness | None = None  # over the region (or the whole track)
-    prepared: PreparedTake | None = None
-    job_id: str | None = None
-    take_index: int | None = None
-    engine_label: str = ""
-    source_path: Path | None = None
-    rating: str = ""
-    details: dict = field(default_factory=dict)
-
-    @property
-    def is_original(self) -> bool:
-        return self.key == ORIGINAL
-
-
-@dataclass(frozen=True)
-class TakeSource:
-    """A take to bring in: its file and where it came from."""
-
-    job_id: str
-    take_index: int
-    path: Path
-    engine_label: str = ""
-    rating: str = ""
+_PROGRESS_INTERVAL_S = 0.25  # a partial waveform 4 times a second: enough to see it come
 
 
 class Comparison(QObject):
-    lanes_changed = Signal()
+    lanes_changed = Signal()  # lanes added or removed (the player's sources change)
+    lane_updated = Signal(str)  # a lane's waveform, progress or figures changed (key)
     selection_changed = Signal(str)  # lane key heard now
     options_changed = Signal()
     rating_changed = Signal(str, str)  # lane key, rating
     preparing = Signal(bool)
     failed = Signal(str)  # user-facing message (a take that cannot be read)
 
-    _ready = Signal(object)  # (generation, lanes, errors) from the preparing thread
-    _measured = Signal(object)  # (token, lane, loudness) from the measuring thread
+    _step = Signal(object)  # (generation, callable) run on the GUI thread: a worker's result
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._ready.connect(self._on_ready)
-        self._measured.connect(self._on_measured)
-        self._measure_token = 0
+        self._step.connect(self._on_step)
         self.lanes: list[Lane] = []
         self.rate = 0
         self.region: tuple[float, float] | None = None  # seconds; None for whole-track operations
+        self.context_s: tuple[float, float] = (2.0, 2.0)  # pre/post roll heard around the region
         self.selected = ORIGINAL
         self.loudness_match = True
         self.blind = False
+        self.titles: dict[str, str] = {}  # job id -> how the heading names it
+        self.original_span: str = ""  # over what lane 0's loudness was measured, in words
         self._blind_order: list[str] = []
+        self._random = random.Random()
         self._generation = 0
+        self._pending = 0
         self._closed = False
         self._lock = threading.Lock()
         self._worker = SerialWorker("prepare-takes")
 
     def close(self) -> None:
-        """The window is closing: background work stops at its next step and hands nothing back.
-
-        A preparation still running as the interpreter exits must not touch this object while Qt tears
-        it down (that aborted the process); the flag is checked under the same lock as the hand-over.
-        """
+        """The window is closing: background work stops at its next step and hands nothing back."""
         with self._lock:
             self._closed = True
             self._generation += 1
-            self._measure_token += 1
         self._worker.shutdown()
-
-    def _hand_over(self, signal, payload: object) -> None:
-        """Emit a worker's result to the GUI thread (a queued signal), unless the comparison is closed."""
-        with self._lock:
-            if not self._closed:
-                signal.emit(payload)
 
     # ------------------------------------------------------------------------------------ setup
     def set_original(self, samples: np.ndarray, rate: int, peaks: PeakPyramid | None = None) -> None:
-        """The song the takes are compared with (the document's working version)."""
+        """The song the takes are compared with. Nothing is measured here (see the module docstring)."""
         with self._lock:
             self._generation += 1
         self.rate = rate
-        lane = Lane(ORIGINAL, "Original", samples, peaks or PeakPyramid.from_samples(samples))
-        self.lanes = [lane]
+        self.lanes = [Lane(ORIGINAL, "Original", samples, peaks or PeakPyramid.from_samples(samples))]
         self.selected = ORIGINAL
-        self._measure_original()
+        self.titles = {}
+        self.original_span = ""
+        self._blind_order = []
+        self._random = random.Random()
+        if self._pending:
+            self._pending = 0
+            self.preparing.emit(False)
         self.lanes_changed.emit()
 
     def set_region(self, region: tuple[float, float] | None) -> None:
+        if region != self.region and self.lanes:
+            self.lanes[0].loudness = None  # measured over the old region: no longer what it says
+            self.original_span = ""
         self.region = region
-        self._measure_original()
+
+    def set_context(self, pre_s: float, post_s: float) -> None:
+        """How much is heard around the region; the true peak is measured over it (takes added next)."""
+        self.context_s = (max(0.0, pre_s), max(0.0, post_s))
 
     def add_takes(self, takes: list[TakeSource]) -> None:
-        """Load, align and measure takes off the GUI thread; lanes appear when ready."""
+        """Lanes appear now, "preparing"; waveforms and figures follow from the worker thread."""
         if not self.lanes:
             raise RuntimeError("set the original first")
         known = {lane.key for lane in self.lanes}
@@ -135,81 +122,159 @@ class Comparison(QObject):
             return
         with self._lock:
             generation = self._generation
+        new = []
+        for take in todo:
+            self.titles.setdefault(take.job_id, take.title)
+            lane = Lane(
+                key=f"{take.job_id}:{take.take_index}", label="", samples=None, peaks=None, job_id=take.job_id,
+                take_index=take.take_index, operation=take.operation, engine_label=take.engine_label,
+                source_path=take.path, rating=take.rating, status=PREPARING, progress=0.0,
+            )  # fmt: skip
+            self.lanes.append(lane)
+            # Shuffled once per comparison: each new take lands at a random place, the others stay put.
+            self._blind_order.insert(self._random.randint(0, len(self._blind_order)), lane.key)
+            new.append(lane)
+        self._relabel()
+        self._pending += 1
+        if self._pending == 1:
+            self.preparing.emit(True)
         original, rate, frames = self.lanes[0].samples, self.rate, self._region_frames()
-        self.preparing.emit(True)
-        self._worker.submit(lambda: self._prepare(todo, original, rate, frames, generation))
+        heard = self._heard_frames()
+        # Lane 0 is measured once per region (and context), not again for every job over the same one.
+        reference = self.lanes[0].loudness if self.original_span == self._span_words() else None
+        self.original_span = self._span_words()
+        self.lanes_changed.emit()
+        self._worker.submit(lambda: self._prepare(new, original, rate, frames, heard, reference, generation))
 
+    # --------------------------------------------------------------------------- worker thread
     def _is_current(self, generation: int) -> bool:
         with self._lock:
-            return generation == self._generation
+            return generation == self._generation and not self._closed
 
-    def _prepare(self, takes, original, rate, frames, generation) -> None:
-        ready: list[Lane] = []
-        errors: list[str] = []
-        for take in takes:
-            if not self._is_current(generation):
-                break  # a newer original replaced this one: its lanes would be thrown away
-            try:
-                clip = load(take.path)
-            except AudioError as error:
-                errors.append(str(error))
-                continue
-            if not self._is_current(generation):
-                break
-            start, end = frames
-            prepared = prepare_take(original, rate, clip.samples, clip.sample_rate, start, end)
-            lane = Lane(
-                key=f"{take.job_id}:{take.take_index}",
-                label="",
-                samples=prepared.samples,
-                peaks=PeakPyramid.from_samples(prepared.samples),
-                loudness=prepared.region_loudness,
-                prepared=prepared,
-                job_id=take.job_id,
-                take_index=take.take_index,
-                engine_label=take.engine_label,
-                source_path=take.path,
-                rating=take.rating,
-            )
-            ready.append(lane)
-        # Hand over to the GUI thread through a queued signal (this object lives there); it also ends the
-        # "preparing" state of a dropped request.
-        with contextlib.suppress(RuntimeError):  # the comparison was deleted meanwhile
-            self._hand_over(self._ready, (generation, ready, errors))
+    def _hand_over(self, generation: int, apply) -> None:
+        """Run ``apply`` on the GUI thread (a queued signal), unless the comparison moved on or closed."""
+        with self._lock, contextlib.suppress(RuntimeError):  # RuntimeError: the comparison was deleted
+            if not self._closed and generation == self._generation:
+                self._step.emit((generation, apply))
 
-    def _on_ready(self, payload: tuple[int, list[Lane], list[str]]) -> None:
-        generation, ready, errors = payload
-        with self._lock:
-            current = generation == self._generation
-        self.preparing.emit(False)
-        if not current:
-            return  # the original changed meanwhile: these alignments are stale
-        known = {lane.key for lane in self.lanes}
-        for lane in ready:
-            if lane.key not in known:
-                self.lanes.append(lane)
-        self._relabel()
-        for message in errors:
-            self.failed.emit(message)
-        if self.blind:
-            self._blind_order += [lane.key for lane in ready if lane.key not in self._blind_order]
-            random.shuffle(self._blind_order)
-        self.lanes_changed.emit()
+    def _prepare(self, lanes, original, rate, frames, heard, reference: Loudness | None, generation) -> None:
+        from desktop_app.audio.compare import span_loudness, take_figures
+
+        def decode(lane: Lane) -> np.ndarray | None:
+            if not self._is_current(generation):
+                return None  # a newer original replaced this one: its lanes would be thrown away
+            return self._decode(lane, original, rate, frames, generation)
+
+        try:
+            # Two takes decode at once: decoding, summarising and aligning release the interpreter, so on
+            # two cores the lanes fill in about half the time. Joined here, before anything is measured.
+            with ThreadPoolExecutor(max_workers=min(2, len(lanes)), thread_name_prefix="decode-take") as pool:
+                decoded = [(lane, s) for lane, s in zip(lanes, pool.map(decode, lanes), strict=True) if s is not None]
+            if not self._is_current(generation):
+                return
+            if reference is None:
+                reference = span_loudness(original, rate, frames, heard)
+                measured = reference
+                self._hand_over(generation, lambda: self._set_original_loudness(measured))
+            for lane, samples in decoded:
+                if not self._is_current(generation):
+                    return
+                figures = take_figures(original, reference, samples, rate, frames, heard)
+                self._hand_over(generation, lambda lane=lane, figures=figures: self._set_figures(lane, figures))
+        finally:
+            self._hand_over(generation, self._batch_done)
+
+    def _decode(self, lane: Lane, original, rate, frames, generation) -> np.ndarray | None:
+        """Decode and align one take; its lane shows the waveform as it decodes, then the aligned one."""
+        from desktop_app.audio.compare import align_take
+
+        last = 0.0
+
+        def report(pyramid: PeakPyramid) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if now - last >= _PROGRESS_INTERVAL_S and not pyramid.complete:
+                last = now
+                fraction = 0.8 * pyramid.ready_frames / max(1, pyramid.frames)
+                self._hand_over(generation, lambda: self._set_progress(lane, fraction, pyramid))
+
+        try:
+            clip, peaks = load_with_peaks(lane.source_path, progress=report)
+        except AudioError as error:
+            message = str(error)
+            self._hand_over(generation, lambda: self._set_failed(lane, message))
+            return None
+        if not self._is_current(generation):
+            return None  # replaced while it decoded: do not spend an alignment on it
+        samples, alignment = align_take(
+            original, rate, clip.samples, clip.sample_rate, *frames, align=not lane.is_whole_track
+        )
+        if samples is not clip.samples:  # moved or conformed: the decoded pyramid no longer lines up
+            peaks = PeakPyramid.from_samples(samples)
+        self._hand_over(generation, lambda: self._set_samples(lane, samples, peaks, alignment))
+        return samples
+
+    # ------------------------------------------------------------------------------ GUI thread
+    def _on_step(self, payload) -> None:
+        generation, apply = payload
+        if generation == self._generation and not self._closed:
+            apply()
+
+    def _set_progress(self, lane: Lane, fraction: float, pyramid: PeakPyramid) -> None:
+        if lane.samples is None:
+            lane.progress = fraction
+            if pyramid.frames and abs(pyramid.frames - self.lanes[0].samples.shape[0]) < self.rate:
+                lane.peaks = pyramid  # same grid, near enough: draw it while it decodes
+            self.lane_updated.emit(lane.key)
+
+    def _set_samples(self, lane: Lane, samples: np.ndarray, peaks: PeakPyramid, alignment: Alignment) -> None:
+        lane.samples, lane.peaks, lane.alignment, lane.progress = samples, peaks, alignment, 0.9
+        self.lanes_changed.emit()  # a new source for the player
+
+    def _set_original_loudness(self, loudness: Loudness) -> None:
+        self.lanes[0].loudness = loudness
+        self.lane_updated.emit(ORIGINAL)
+
+    def _set_figures(self, lane: Lane, figures: TakeFigures) -> None:
+        lane.figures, lane.status, lane.progress = figures, READY, 1.0
+        self.lane_updated.emit(lane.key)
+        self.options_changed.emit()  # its gain is known now
+
+    def _set_failed(self, lane: Lane, message: str) -> None:
+        if lane in self.lanes:
+            self.lanes.remove(lane)
+            self._blind_order = [k for k in self._blind_order if k != lane.key]
+            self._relabel()
+            self.lanes_changed.emit()
+        self.failed.emit(message)
+
+    def _batch_done(self) -> None:
+        self._pending = max(0, self._pending - 1)
+        if not self._pending:
+            self.preparing.emit(False)
+
+    @property
+    def is_preparing(self) -> bool:
+        return any(lane.status == PREPARING for lane in self.lanes)
 
     def _relabel(self) -> None:
+        """ "Remix · take 2"; the job's number among this comparison's jobs only when two share an operation."""
         jobs: list[str] = []
         for lane in self.lanes[1:]:
             if lane.job_id not in jobs:
                 jobs.append(lane.job_id or "")
         for lane in self.lanes[1:]:
+            same_operation = {other.job_id for other in self.lanes[1:] if other.operation == lane.operation}
             number = lane.take_index or 1
-            lane.label = (
-                f"Take {number}" if len(jobs) == 1 else f"Job {jobs.index(lane.job_id or '') + 1} · take {number}"
-            )
+            label = f"{operation_label(lane.operation)} · take {number}" if lane.operation else f"Take {number}"
+            if len(same_operation) > 1:
+                label += f" (job {jobs.index(lane.job_id or '') + 1})"
+            lane.label = label
 
     # ------------------------------------------------------------------------------- listening
     def select(self, key: str) -> None:
-        if any(lane.key == key for lane in self.lanes) and key != self.selected:
+        lane = self.lane(key)
+        if lane is not None and lane.samples is not None and key != self.selected:
             self.selected = key
             self.selection_changed.emit(key)
 
@@ -226,20 +291,50 @@ class Comparison(QObject):
         by_key = {lane.key: lane for lane in self.lanes}
         return [self.lanes[0]] + [by_key[k] for k in self._blind_order if k in by_key]
 
+    @property
+    def hides_identity(self) -> bool:
+        """Blind mode until every take has a rating: then the names and figures are revealed."""
+        return self.blind and any(not lane.rating for lane in self.lanes[1:])
+
     def display_name(self, lane: Lane) -> str:
         if lane.is_original:
             return "Original"
-        index = self.shown_lanes().index(lane)
-        if self.blind and not lane.rating:
-            return f"Take {chr(ord('A') + index - 1)}"
+        if self.hides_identity:
+            takes = self.shown_lanes()[1:]
+            return f"Take {chr(ord('A') + takes.index(lane))}"
         return lane.label
 
+    def heading(self) -> str:
+        """What the lanes show, in words (always true to the lanes on screen)."""
+        takes = self.lanes[1:]
+        if not takes:
+            return "No takes yet. When a job finishes, its takes appear here next to the original."
+        preparing = [lane for lane in takes if lane.status == PREPARING]
+        if self.hides_identity:
+            text = f"Blind comparison of {len(takes)} takes: rate each one to reveal which is which"
+        else:
+            jobs = list(dict.fromkeys(lane.job_id for lane in takes))
+            names = [self.titles.get(job or "") or operation_label(self._operation_of(job)) for job in jobs]
+            engines = sorted({lane.engine_label for lane in takes if lane.engine_label})
+            text = " + ".join(names) + (f" · made by {', '.join(engines)}" if engines else "")
+        if preparing:
+            done = sum(lane.progress for lane in takes) / len(takes)
+            text += f" — preparing {len(preparing)} take{'s' if len(preparing) > 1 else ''} ({done:.0%})"
+        return text
+
+    def _operation_of(self, job_id: str | None) -> str:
+        return next((lane.operation for lane in self.lanes[1:] if lane.job_id == job_id), "")
+
     def gain_db(self, lane: Lane) -> float:
-        if not self.loudness_match or lane.prepared is None:
+        if not self.loudness_match or lane.figures is None:
             return 0.0
-        return lane.prepared.match_gain_db
+        return lane.figures.match.db
 
     def gains(self) -> dict[str, float]:
+        if all(lane.figures is None for lane in self.lanes):
+            return {lane.key: 1.0 for lane in self.lanes}  # nothing measured (yet): no need for the meter
+        from desktop_app.audio.loudness import db_to_gain
+
         return {lane.key: db_to_gain(self.gain_db(lane)) for lane in self.lanes}
 
     def set_loudness_match(self, on: bool) -> None:
@@ -247,42 +342,46 @@ class Comparison(QObject):
         self.options_changed.emit()
 
     def set_blind(self, on: bool) -> None:
+        """Toggling never reshuffles: the order was drawn once for this comparison."""
         self.blind = on
-        if on:
-            order = [lane.key for lane in self.lanes[1:]]
-            random.shuffle(order)
-            self._blind_order = order
         self.options_changed.emit()
         self.lanes_changed.emit()
 
     def rate_lane(self, key: str, rating: str) -> None:
-        if rating not in set(Rating):
+        if rating not in RATINGS:
             raise ValueError(rating)
-        for lane in self.lanes:
-            if lane.key == key and not lane.is_original:
-                lane.rating = rating
-                self.rating_changed.emit(key, rating)
-                self.lanes_changed.emit()
+        lane = self.lane(key)
+        if lane is not None and not lane.is_original:
+            lane.rating = rating
+            self.rating_changed.emit(key, rating)
+            self.options_changed.emit()
 
     def lane(self, key: str) -> Lane | None:
         return next((lane for lane in self.lanes if lane.key == key), None)
 
+    def sources(self) -> dict[str, np.ndarray]:
+        """What the player can switch between: every lane whose samples are in."""
+        return {lane.key: lane.samples for lane in self.lanes if lane.samples is not None}
+
     # ---------------------------------------------------------------------------------- splicing
     def spliced(self, key: str, crossfade_s: float) -> np.ndarray:
         """The original outside the region, take ``key`` (aligned) inside it, crossfaded at the edges."""
-        lane = self.lane(key)
-        if lane is None or lane.is_original:
-            raise ValueError("choose a take to splice in")
+        lane = self._take(key)
         if self.region is None:
             raise ValueError("this job has no region: use the whole take instead")
         start, end = self._region_frames()
         return splice(self.lanes[0].samples, lane.samples, start, end, self.rate, crossfade_s=crossfade_s)
 
     def whole_take(self, key: str) -> np.ndarray:
+        return self._take(key).samples
+
+    def _take(self, key: str) -> Lane:
         lane = self.lane(key)
         if lane is None or lane.is_original:
             raise ValueError("choose a take")
-        return lane.samples
+        if lane.samples is None:
+            raise ValueError("that take is still being prepared")
+        return lane
 
     # ---------------------------------------------------------------------------------- helpers
     def _region_frames(self) -> tuple[int, int]:
@@ -294,30 +393,23 @@ class Comparison(QObject):
         hi = max(lo + 1, min(frames, round(end * self.rate)))
         return lo, hi
 
-    def _measure_original(self) -> None:
-        """Lane 0's loudness over the region, measured on a thread: true peak oversamples the whole region,
-        which took up to seconds per finished job on the GUI thread. Only the latest request is kept."""
-        if not self.lanes:
-            return
-        lane, rate, (start, end) = self.lanes[0], self.rate, self._region_frames()
-        with self._lock:
-            self._measure_token += 1
-            token = self._measure_token
+    def _heard_frames(self) -> tuple[int, int]:
+        """The region with its pre/post roll: what a loop plays, so what the true peak must cover."""
+        lo, hi = self._region_frames()
+        if self.region is None:
+            return lo, hi
+        frames = self.lanes[0].samples.shape[0]
+        pre, post = (round(s * self.rate) for s in self.context_s)
+        return max(0, lo - pre), min(frames, hi + post)
 
-        def measure() -> None:
-            with self._lock:
-                if token != self._measure_token:
-                    return  # superseded before it started
-            loudness = region_loudness(lane.samples, rate, start, end)
-            with contextlib.suppress(RuntimeError):  # the comparison was deleted meanwhile: nothing to show
-                self._hand_over(self._measured, (token, lane, loudness))
+    def _span_words(self) -> str:
+        if self.region is None:
+            return "over the whole song"
+        start, end = self.region
+        pre, post = self.context_s
+        return f"over the region {_clock(start)}–{_clock(end)} (true peak with {pre:g} s / {post:g} s around it)"
 
-        self._worker.submit(measure)
 
-    def _on_measured(self, payload: tuple[int, Lane, Loudness]) -> None:
-        token, lane, loudness = payload
-        with self._lock:
-            current = token == self._measure_token
-        if current and self.lanes and self.lanes[0] is lane:
-            lane.loudness = loudness
-            self.options_changed.emit()  # what the lanes show changed (no new sources: not lanes_changed)
+def _clock(seconds: float) -> str:
+    minutes, rest = divmod(max(0.0, seconds), 60)
+    return f"{int(minutes)}:{rest:04.1f}"

@@ -1,13 +1,16 @@
-"""The open song: clip, peak pyramid, selection, tempo grid and the undo stack, with signals.
+"""The open song: clip, peak pyramid, selection, tempo grid, working version and the undo stack.
 
 Widgets never hold this state; they observe it. Opening a file keeps the current song until the
-new one has decoded, so a bad file leaves the previous one open.
+new one has decoded, so a bad file leaves the previous one open. Everything the document holds is
+declared in ``__init__``; nothing is attached from outside.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
@@ -16,6 +19,7 @@ from desktop_app.audio.tempo import TempoEstimate
 from desktop_app.services.loader import SongLoader
 from desktop_app.services.region import Region
 from desktop_app.services.tempo_grid import TempoGrid
+from desktop_app.services.working_version import WorkingVersion
 
 
 class Document(QObject):
@@ -34,6 +38,9 @@ class Document(QObject):
         self.peaks: PeakPyramid | None = None
         self.path: Path | None = None
         self.loading_path: Path | None = None
+        self.working = WorkingVersion(self)  # the edited song: splices, undo, back to original
+        # True while clip_changed reports an edit of the same song (a splice), not a newly opened one.
+        self.replacing_audio = False
         self._loader = SongLoader(self)
         self._loader.progress.connect(self._on_progress)
         self._loader.loaded.connect(self._on_loaded)
@@ -64,11 +71,24 @@ class Document(QObject):
         self.peaks = peaks if peaks is not None else PeakPyramid.from_samples(clip.samples)
         self.path = path if path is not None else clip.info.path
         self.undo_stack.clear()
+        self.working.reset(clip.samples, self.peaks)
         self.region.reset(clip.duration)
         self.tempo.reset()
         self.clip_changed.emit()
 
+    def replace_audio(self, samples: np.ndarray, peaks: PeakPyramid) -> None:
+        """The same song with other audio (a splice, its undo): region and tempo stay."""
+        info = replace(self.clip.info, frames=int(samples.shape[0]))
+        self.clip = Clip(samples, self.clip.sample_rate, info)
+        self.peaks = peaks
+        self.replacing_audio = True
+        try:
+            self.clip_changed.emit()
+        finally:
+            self.replacing_audio = False
+
     def shutdown(self) -> None:
+        self.working.close()
         self._loader.wait()
         self.loading_path = None
 

@@ -24,7 +24,7 @@ class SerialWorker:
         self._name = name
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
 
-    def submit(self, task: Callable[[], None]) -> Future:
+    def submit(self, task: Callable[[], object]) -> Future:
         """Queue ``task``; an exception it raises is logged (one bad task must not go unnoticed)."""
         future = self._pool.submit(task)
         future.add_done_callback(self._report)

@@ -4,19 +4,30 @@ The user's source file is never written. When the audio in the editor differs fr
 take was spliced in), the working version is saved as a lossless float WAV in the cache so the
 next job can be sent with what the producer actually hears; jobs made from it stay linked to the
 source file through that folder's name.
+
+:class:`WorkingVersion` owns all of it: the source samples as opened, the saved working file, the
+replace/undo steps and "back to original". Saving the file and building the new peak pyramid run
+on a worker thread; the undo step is pushed (and the editor redrawn) when both are ready.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-from dataclasses import replace
+import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand
 
-from desktop_app.audio import Clip, PeakPyramid, save
+from desktop_app.audio import PeakPyramid, save
 from desktop_app.paths import cache_dir
+from desktop_app.services.serial_worker import SerialWorker
+
+if TYPE_CHECKING:
+    from desktop_app.services.document import Document
 
 
 def working_folder(source: Path) -> Path:
@@ -30,54 +41,130 @@ def is_working_file_of(candidate: Path | None, source: Path | None) -> bool:
     return candidate == source or candidate.parent == working_folder(source)
 
 
-def current_audio_file(document) -> Path | None:
+def current_audio_file(document: Document) -> Path | None:
     """The file a new job should upload: the source file, or the saved working version."""
-    return getattr(document, "working_path", None) or document.path
+    return document.working.path or document.path
+
+
+class WorkingVersion(QObject):
+    """The edited song: what replaced the opened audio, its file, and the way back."""
+
+    busy_changed = Signal(bool)  # a replacement is being saved and summarised
+    replaced = Signal(str)  # the step's text, once the new audio is in place
+    failed = Signal(str)  # user-facing message; the song is left as it was
+
+    _ready = Signal(object)  # (generation, samples, peaks, path, text) from the worker
+
+    def __init__(self, document: Document) -> None:
+        super().__init__(document)
+        self._document = document
+        self.source_samples: np.ndarray | None = None  # the song as opened
+        self.source_peaks: PeakPyramid | None = None
+        self.path: Path | None = None  # the saved working file; None while the song is as opened
+        self._generation = 0
+        self._closed = False
+        self._lock = threading.Lock()
+        self._worker = SerialWorker("working-version")
+        self._ready.connect(self._on_ready)
+
+    # ---------------------------------------------------------------------------------- state
+    def reset(self, samples: np.ndarray, peaks: PeakPyramid | None) -> None:
+        """A song was opened: it is the source, nothing is edited."""
+        with self._lock:
+            self._generation += 1
+        self.source_samples, self.source_peaks, self.path = samples, peaks, None
+
+    @property
+    def edited(self) -> bool:
+        clip = self._document.clip
+        return clip is not None and self.source_samples is not None and clip.samples is not self.source_samples
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+        self._worker.shutdown()
+
+    # -------------------------------------------------------------------------------- actions
+    def replace(self, samples: np.ndarray, text: str) -> None:
+        """Make ``samples`` the song, as one undo step; saving and the pyramid happen off the GUI thread."""
+        document = self._document
+        if document.clip is None or document.path is None:
+            return
+        with self._lock:
+            generation = self._generation
+        source, rate = document.path, document.sample_rate
+        self.busy_changed.emit(True)
+
+        def work() -> None:
+            try:
+                peaks = PeakPyramid.from_samples(samples)
+                path = _save_working(source, samples, rate)
+            except OSError as error:
+                payload = (
+                    generation,
+                    None,
+                    None,
+                    None,
+                    f"{text} failed: the working copy could not be saved ({error}).",
+                )
+            else:
+                payload = (generation, samples, peaks, path, text)
+            # Always handed back (a stale one is dropped there, after "busy" ends), unless closing.
+            with self._lock, contextlib.suppress(RuntimeError):  # RuntimeError: deleted meanwhile
+                if not self._closed:
+                    self._ready.emit(payload)
+
+        self._worker.submit(work)
+
+    def back_to_original(self) -> bool:
+        """Put the song as opened back (one undo step); False when it is not edited."""
+        if not self.edited:
+            return False
+        self._document.undo_stack.push(
+            ReplaceAudioCommand(self, (self.source_samples, self.source_peaks, None), "Back to original")
+        )
+        self.replaced.emit("Back to original")
+        return True
+
+    def _on_ready(self, payload) -> None:
+        generation, samples, peaks, path, text = payload
+        self.busy_changed.emit(False)
+        if generation != self._generation:
+            return
+        if samples is None:
+            self.failed.emit(text)
+            return
+        self._document.undo_stack.push(ReplaceAudioCommand(self, (samples, peaks, path), text))
+        self.replaced.emit(text)
+
+    def _apply(self, state: tuple[np.ndarray, PeakPyramid, Path | None]) -> None:
+        samples, peaks, path = state
+        self.path = None if samples is self.source_samples else path
+        self._document.replace_audio(samples, peaks)
+
+    def _state(self) -> tuple[np.ndarray, PeakPyramid, Path | None]:
+        return self._document.clip.samples, self._document.peaks, self.path
 
 
 class ReplaceAudioCommand(QUndoCommand):
-    """Swap the document's samples (splice, whole take, back to original) as one undo step."""
+    """Swap the song's samples (splice, whole take, back to original) as one undo step; nothing is
+    recomputed on undo or redo: both states keep their pyramid and file."""
 
-    def __init__(self, document, samples: np.ndarray, text: str) -> None:
+    def __init__(self, working: WorkingVersion, new, text: str) -> None:
         super().__init__(text)
-        self.document = document
-        self.new_samples = samples
-        self.old_samples = document.clip.samples
-        self.old_path = getattr(document, "working_path", None)
-        self.new_path: Path | None = None
+        self.working = working
+        self.new_state = new
+        self.old_state = working._state()
 
     def redo(self) -> None:
-        if self.new_path is None and not _same(self.new_samples, self.document):
-            self.new_path = _save_working(self.document, self.new_samples)
-        source_samples = getattr(self.document, "source_samples", None)
-        at_source = source_samples is not None and np.array_equal(self.new_samples, source_samples)
-        _apply(self.document, self.new_samples, None if at_source else self.new_path)
+        self.working._apply(self.new_state)
 
     def undo(self) -> None:
-        _apply(self.document, self.old_samples, self.old_path)
+        self.working._apply(self.old_state)
 
 
-def _same(samples: np.ndarray, document) -> bool:
-    source = getattr(document, "source_samples", None)
-    return source is not None and samples is source
-
-
-def _save_working(document, samples: np.ndarray) -> Path:
-    folder = working_folder(document.path)
+def _save_working(source: Path, samples: np.ndarray, rate: int) -> Path:
+    folder = working_folder(source)
     folder.mkdir(parents=True, exist_ok=True)
     number = len(list(folder.glob("edit-*.wav"))) + 1
-    return save(samples, folder / f"edit-{number}.wav", "wav", sample_rate=document.sample_rate, wav_subtype="FLOAT")
-
-
-def _apply(document, samples: np.ndarray, working_path: Path | None) -> None:
-    info = replace(document.clip.info, frames=int(samples.shape[0]))
-    document.clip = Clip(samples, document.clip.sample_rate, info)
-    document.peaks = PeakPyramid.from_samples(samples)
-    document.working_path = working_path
-    # clip_changed redraws the editor and hands the new audio to the player; region and tempo stay.
-    # ``replacing_audio`` tells listeners this is the same song, edited, not a newly opened one.
-    document.replacing_audio = True
-    try:
-        document.clip_changed.emit()
-    finally:
-        document.replacing_audio = False
+    return save(samples, folder / f"edit-{number}.wav", "wav", sample_rate=rate, wav_subtype="FLOAT")

@@ -56,3 +56,15 @@ def test_silence_measures_the_same_for_app_and_engine() -> None:
     assert loudness.integrated_lufs(silent, RATE) == loudness.SILENCE_LUFS
     assert loudness.measure(silent, RATE).lufs == loudness.SILENCE_LUFS
     assert loudness.match_gain_db(-14.0, loudness.integrated_lufs(silent, RATE)) == 0.0
+
+
+def test_matching_never_pushes_a_peak_up_and_never_turns_a_hot_take_down_further() -> None:
+    from desktop_app.audio.loudness import match_gain
+
+    boosted = match_gain(-14.0, -20.0, -3.0)  # wants +6 dB, has 2 dB of headroom
+    assert boosted.limited and boosted.db == pytest.approx(2.0)
+    hot_but_quieter = match_gain(-14.0, -15.0, -0.5)  # wants +1 dB, already above the ceiling: left as it is
+    assert hot_but_quieter.limited and hot_but_quieter.db == 0.0
+    hot_and_louder = match_gain(-14.0, -12.0, 0.5)  # wants -2 dB: matching alone decides
+    assert not hot_and_louder.limited and hot_and_louder.db == pytest.approx(-2.0)
+    assert match_gain(-14.0, -16.0, -6.0) == match_gain(-14.0, -16.0, -6.0) and not match_gain(-14, -16, -6).limited

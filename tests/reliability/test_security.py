@@ -195,11 +195,14 @@ def test_a_gui_job_with_a_known_key_leaves_it_nowhere(secure_window, qtbot, song
 
     # Keep the whole take, then export it with its sidecar.
     comparison = win.results.comparison
-    qtbot.waitUntil(lambda: len(comparison.lanes) == 3, timeout=30000)
+    qtbot.waitUntil(
+        lambda: len(comparison.lanes) == 3 and all(lane.samples is not None for lane in comparison.lanes), timeout=30000
+    )
     win.results.use_whole_take(comparison.lanes[1].key)
+    qtbot.waitUntil(lambda: win.document.working.edited, timeout=30000)  # saved off the GUI thread
     (tmp_path / "export").mkdir()
-    monkeypatch.setattr("desktop_app.ui.results.feature.QMessageBox.warning", _fail_instead_of_a_dialog)
-    exported = win.results.export_to("working", tmp_path / "export" / "my song-retake", "wav16")
+    monkeypatch.setattr("desktop_app.ui.results.keeping.QMessageBox.warning", _fail_instead_of_a_dialog)
+    exported = win.results.export_to("working", tmp_path / "export" / "my song-retake", "wav16").result(timeout=30)
     assert exported is not None and (exported.parent / (exported.name + ".json")).is_file()
     assert fingerprint(song) == before
 

@@ -38,21 +38,27 @@ def takes(tmp_path: Path):
     return original, paths
 
 
+def _ready(comparison: Comparison) -> bool:
+    return not comparison.is_preparing and all(lane.figures is not None for lane in comparison.lanes[1:])
+
+
 def _loaded(qtbot, takes) -> Comparison:
     original, paths = takes
     comparison = Comparison()
     comparison.set_original(original, RATE)
     comparison.set_region((6.0, 10.0))
-    with qtbot.waitSignal(comparison.lanes_changed, timeout=WAIT_MS):
-        comparison.add_takes([TakeSource("job1", i, p, "Local engine") for i, (p, _s) in enumerate(paths, start=1)])
+    comparison.add_takes([TakeSource("job1", i, p, "Local engine") for i, (p, _s) in enumerate(paths, start=1)])
+    # The lanes are there at once, "preparing"; their figures follow.
+    assert [lane.status for lane in comparison.lanes[1:]] == ["preparing", "preparing"]
+    qtbot.waitUntil(lambda: _ready(comparison), timeout=WAIT_MS)
     return comparison
 
 
 def test_takes_are_aligned_and_labelled(qtbot, takes) -> None:
     comparison = _loaded(qtbot, takes)
     assert [lane.label for lane in comparison.lanes] == ["Original", "Take 1", "Take 2"]
-    assert comparison.lanes[1].prepared.alignment.offset == 300
-    assert comparison.lanes[2].prepared.alignment.offset == -120
+    assert comparison.lanes[1].alignment.offset == 300
+    assert comparison.lanes[2].alignment.offset == -120
     assert all(lane.samples.shape == comparison.lanes[0].samples.shape for lane in comparison.lanes)
 
 
@@ -77,9 +83,108 @@ def test_keys_select_lanes_and_blind_mode_hides_names(qtbot, takes) -> None:
     comparison.set_blind(True)
     names = [comparison.display_name(lane) for lane in comparison.shown_lanes()]
     assert names == ["Original", "Take A", "Take B"]
-    hidden = comparison.shown_lanes()[1]
-    comparison.rate_lane(hidden.key, "star")
-    assert comparison.display_name(hidden) in ("Take 1", "Take 2")
+    first, second = comparison.shown_lanes()[1:]
+    comparison.rate_lane(first.key, "star")
+    assert comparison.display_name(first) == "Take A"  # one rating would unmask the other by elimination
+    comparison.rate_lane(second.key, "reject")
+    assert {comparison.display_name(first), comparison.display_name(second)} == {"Take 1", "Take 2"}
+
+
+def test_blind_order_is_drawn_once_per_comparison(qtbot, takes) -> None:
+    comparison = _loaded(qtbot, takes)
+    comparison.set_blind(True)
+    order = [lane.key for lane in comparison.shown_lanes()]
+    for _ in range(5):
+        comparison.set_blind(False)
+        comparison.set_blind(True)
+        assert [lane.key for lane in comparison.shown_lanes()] == order
+
+
+def test_setting_the_original_measures_nothing(qtbot, monkeypatch) -> None:
+    """Opening a song (even an hour of it) starts no loudness or true-peak work: that waits for takes."""
+    from desktop_app.audio import compare, loudness
+
+    calls: list[str] = []
+    for module in (compare, loudness):
+        for name in ("integrated_lufs", "true_peak_dbtp", "measure", "span_loudness", "region_loudness"):
+            if hasattr(module, name):
+                monkeypatch.setattr(module, name, lambda *a, _n=name, **k: calls.append(_n))
+    hour = np.zeros((3600 * 100, 2), np.float32)  # a long song's shape, at a token rate to stay light
+    comparison = Comparison()
+    submitted: list[object] = []
+    monkeypatch.setattr(comparison._worker, "submit", submitted.append)
+    comparison.set_original(hour, 100)
+    comparison.set_region((10.0, 20.0))
+    comparison.set_region(None)
+    comparison._worker.shutdown(wait=True)  # anything queued would have run by now
+    assert calls == [] and submitted == []  # no background work at all, not merely none yet
+    assert comparison.lanes[0].loudness is None
+
+
+def test_the_original_is_measured_over_the_region_only(qtbot, takes, monkeypatch) -> None:
+    from desktop_app.audio import compare as service
+
+    spans: list[tuple] = []
+    real = service.span_loudness
+    monkeypatch.setattr(
+        service, "span_loudness", lambda s, r, region, heard: spans.append((region, heard)) or real(s, r, region, heard)
+    )
+    comparison = _loaded(qtbot, takes)
+    start, end = 6 * RATE, 10 * RATE
+    # The original once, then each take: over the region, with 2 s of context for the true peak.
+    assert spans == [((start, end), (start - 2 * RATE, end + 2 * RATE))] * 3
+    assert "over the region 0:06.0–0:10.0" in comparison.original_span
+
+
+def test_whole_track_takes_are_labelled_by_operation_and_not_aligned(qtbot, takes, monkeypatch) -> None:
+    from desktop_app.audio import compare
+
+    original, paths = takes
+    correlated: list[int] = []
+    monkeypatch.setattr(compare, "estimate_offset", lambda *a, **k: correlated.append(1))
+    comparison = Comparison()
+    comparison.set_original(original, RATE)
+    comparison.set_region(None)
+    comparison.add_takes(
+        [TakeSource("job7", i, p, "MusicGPT", operation="remix") for i, (p, _s) in enumerate(paths, start=1)]
+    )
+    qtbot.waitUntil(lambda: _ready(comparison), timeout=WAIT_MS)
+    assert [lane.label for lane in comparison.lanes[1:]] == ["Remix · take 1", "Remix · take 2"]
+    assert correlated == []  # nothing outside a region to line up on: no whole-song correlation
+    assert all(lane.is_whole_track and lane.alignment.offset == 0 for lane in comparison.lanes[1:])
+    assert "over the whole song" in comparison.original_span
+    assert "Remix" in comparison.heading() and "MusicGPT" in comparison.heading()
+
+
+def test_a_take_practically_the_original_is_flagged(qtbot, takes, tmp_path: Path) -> None:
+    original, paths = takes
+    same = tmp_path / "same.wav"
+    rng = np.random.default_rng(3)
+    sf.write(same, original + rng.uniform(-0.004, 0.004, original.shape).astype(np.float32), RATE, subtype="FLOAT")
+    comparison = Comparison()
+    comparison.set_original(original, RATE)
+    comparison.set_region((6.0, 10.0))
+    comparison.add_takes([TakeSource("job1", 1, paths[0][0]), TakeSource("job1", 2, same)])
+    qtbot.waitUntil(lambda: _ready(comparison), timeout=WAIT_MS)
+    changed, unchanged = comparison.lanes[1:]
+    assert unchanged.figures.near_identical and not changed.figures.near_identical
+
+
+def test_matching_never_pushes_a_take_above_minus_one_dbtp(qtbot, takes, tmp_path: Path) -> None:
+    """A quiet take with one loud transient: matching would boost it into clipping; the gain is capped."""
+    original, _paths = takes
+    quiet = original * 0.05
+    quiet[7 * RATE] = 0.7  # a click 3 dB under full scale inside the region
+    path = tmp_path / "quiet.wav"
+    sf.write(path, quiet, RATE, subtype="FLOAT")
+    comparison = Comparison()
+    comparison.set_original(original, RATE)
+    comparison.set_region((6.0, 10.0))
+    comparison.add_takes([TakeSource("job1", 1, path)])
+    qtbot.waitUntil(lambda: _ready(comparison), timeout=WAIT_MS)
+    lane = comparison.lanes[1]
+    assert lane.figures.match.limited
+    assert lane.figures.loudness.true_peak_dbtp + comparison.gain_db(lane) <= -1.0 + 1e-6
 
 
 def test_splice_is_bit_exact_outside_and_the_take_inside(qtbot, takes) -> None:
@@ -113,25 +218,25 @@ def test_takes_for_a_replaced_original_are_dropped_unprocessed(qtbot, takes, mon
     from desktop_app.services import comparison as module
 
     original, paths = takes
-    gate, prepared = threading.Event(), []
-    real_loudness, real_prepare = module.region_loudness, module.prepare_take
-    # The worker is held on lane 0's measurement until the second original is in place.
-    monkeypatch.setattr(module, "region_loudness", lambda *a: gate.wait(20) and real_loudness(*a))
-    monkeypatch.setattr(module, "prepare_take", lambda *a: prepared.append(1) or real_prepare(*a))
+    gate, aligned = threading.Event(), []
+    from desktop_app.audio import compare
+
+    real_load, real_align = module.load_with_peaks, compare.align_take
+    # The worker is held on the first take's decode until the second original is in place.
+    monkeypatch.setattr(module, "load_with_peaks", lambda *a, **k: gate.wait(20) and real_load(*a, **k))
+    monkeypatch.setattr(compare, "align_take", lambda *a, **k: aligned.append(1) or real_align(*a, **k))
     comparison = Comparison()
     comparison.set_original(original, RATE)
     comparison.add_takes([TakeSource("job1", i, p) for i, (p, _s) in enumerate(paths, start=1)])
-    comparison.set_original(original * 0.5, RATE)  # another job's original took over before they were ready
+    with qtbot.waitSignal(comparison.preparing, check_params_cb=lambda busy: not busy, timeout=5000):
+        comparison.set_original(original * 0.5, RATE)  # another job's original took over before they were ready
     gate.set()
-    with qtbot.waitSignal(comparison.preparing, check_params_cb=lambda busy: not busy, timeout=WAIT_MS):
-        pass
     assert [lane.key for lane in comparison.lanes] == [ORIGINAL]
-    assert prepared == []  # skipped, not computed and thrown away
-    # The worker goes on with the next request.
-    with qtbot.waitSignal(comparison.lanes_changed, timeout=WAIT_MS):
-        comparison.add_takes([TakeSource("job2", 1, paths[0][0])])
+    # The worker goes on with the next request; the first one stopped before aligning anything.
+    comparison.add_takes([TakeSource("job2", 1, paths[0][0])])
+    qtbot.waitUntil(lambda: _ready(comparison), timeout=WAIT_MS)
     assert [lane.key for lane in comparison.lanes] == [ORIGINAL, "job2:1"]
-    assert prepared == [1]
+    assert len(aligned) == 1  # the held decode was dropped before its alignment
 
 
 def test_a_closed_comparison_hands_nothing_back(qtbot, takes, monkeypatch) -> None:
@@ -142,18 +247,51 @@ def test_a_closed_comparison_hands_nothing_back(qtbot, takes, monkeypatch) -> No
     from desktop_app.services import comparison as module
 
     original, paths = takes
-    gate, prepared = threading.Event(), []
-    real_loudness = module.region_loudness
-    monkeypatch.setattr(module, "region_loudness", lambda *a: gate.wait(20) and real_loudness(*a))
-    monkeypatch.setattr(module, "prepare_take", lambda *a: prepared.append(1))
+    gate = threading.Event()
+    real_load = module.load_with_peaks
+    monkeypatch.setattr(module, "load_with_peaks", lambda *a, **k: gate.wait(20) and real_load(*a, **k))
     comparison = Comparison()
     handed: list[object] = []
-    comparison._ready.connect(handed.append)
-    comparison._measured.connect(handed.append)
+    comparison._step.connect(handed.append)
     comparison.set_original(original, RATE)
     comparison.add_takes([TakeSource("job1", 1, paths[0][0])])
     comparison.close()  # the window closes while the worker is busy
     gate.set()
-    comparison._worker.shutdown(wait=True)  # the measurement that was running has ended
+    comparison._worker.shutdown(wait=True)  # the decode that was running has ended
     QCoreApplication.processEvents()  # a hand-over, had one been sent, is delivered now
-    assert handed == [] and prepared == []
+    assert handed == []
+
+
+def test_a_lane_shows_its_waveform_while_it_decodes(qtbot, takes, monkeypatch) -> None:
+    """Preparing → the part decoded so far is drawn → the aligned take and its figures."""
+    import threading
+
+    from desktop_app.audio.peaks import PeakBuilder
+    from desktop_app.services import comparison as module
+
+    original, paths = takes
+    gate = threading.Event()
+    real_load = module.load_with_peaks
+
+    def slow_load(path, progress=None, **kwargs):
+        samples = sf.read(path, dtype="float32")[0]
+        builder = PeakBuilder(samples)
+        builder.add(0, 4 * RATE)  # the first four seconds are in
+        progress(builder.pyramid)
+        gate.wait(20)
+        return real_load(path, progress=progress, **kwargs)
+
+    monkeypatch.setattr(module, "load_with_peaks", slow_load)
+    comparison = Comparison()
+    comparison.set_original(original, RATE)
+    comparison.set_region((6.0, 10.0))
+    comparison.add_takes([TakeSource("job1", 1, paths[0][0])])
+    lane = comparison.lanes[1]
+    assert lane.status == "preparing" and lane.samples is None
+    qtbot.waitUntil(lambda: lane.peaks is not None, timeout=10000)
+    assert lane.samples is None and 0 < lane.progress < 1 and lane.peaks.ready_frames == 4 * RATE
+    assert "preparing" in comparison.heading()
+    gate.set()
+    qtbot.waitUntil(lambda: _ready(comparison), timeout=WAIT_MS)
+    assert lane.peaks.samples is lane.samples and lane.status == "ready"
+    assert "preparing" not in comparison.heading()

@@ -206,7 +206,11 @@ def results_window(qtbot, tmp_path, finished_job):
         win.open_file(song)
     with qtbot.waitSignal(win.results.comparison.lanes_changed, timeout=WAIT_MS):
         assert win.results.show_job(job_id)
-    qtbot.waitUntil(lambda: len(win.results.comparison.lanes) == 3, timeout=WAIT_MS)
+    comparison = win.results.comparison
+    qtbot.waitUntil(
+        lambda: len(comparison.lanes) == 3 and all(lane.figures is not None for lane in comparison.lanes[1:]),
+        timeout=WAIT_MS,
+    )
     win.activateWindow()
     win.editor.view.setFocus()
     yield win

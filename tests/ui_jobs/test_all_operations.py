@@ -37,7 +37,10 @@ def test_operation_runs_from_the_form(jobs_window, qtbot, operation) -> None:
     assert all(t.path.exists() for t in takes)
     # Whole-track operations come up as lanes too, with "use whole take" available.
     comparison = jobs_window.results.comparison
-    qtbot.waitUntil(lambda: len(comparison.lanes) == 1 + len(takes), timeout=30000)
+    qtbot.waitUntil(
+        lambda: len(comparison.lanes) == 1 + len(takes) and all(lane.samples is not None for lane in comparison.lanes),
+        timeout=30000,
+    )
     assert comparison.region is None
     comparison.select_index(1)
     assert jobs_window.results.panel.whole_button.isEnabled()

@@ -37,11 +37,13 @@ def test_inpaint_runs_to_takes_and_the_queue_shows_it(jobs_window, qtbot) -> Non
     assert queue.takes_button.isEnabled() and not queue.cancel_button.isEnabled()
     # The finished job's takes come up in the results panel next to the original, aligned.
     comparison = jobs_window.results.comparison
-    qtbot.waitUntil(lambda: len(comparison.lanes) == 3, timeout=30000)
-    assert [lane.label for lane in comparison.lanes] == ["Original", "Take 1", "Take 2"]
+    qtbot.waitUntil(
+        lambda: len(comparison.lanes) == 3 and all(lane.figures for lane in comparison.lanes[1:]), timeout=30000
+    )
+    assert [lane.label for lane in comparison.lanes] == ["Original", "Inpaint · take 1", "Inpaint · take 2"]
     for lane in comparison.lanes[1:]:
-        assert lane.prepared.alignment.offset == 0  # the local engine keeps the timeline
-        assert lane.prepared.changed_outside_s == 0.0  # and leaves everything outside the region alone
+        assert lane.alignment.offset == 0  # the local engine keeps the timeline
+        assert lane.figures.changed_outside_s == 0.0  # and leaves everything outside the region alone
 
 
 def test_cancel_then_retry_from_the_queue(jobs_window, qtbot) -> None:

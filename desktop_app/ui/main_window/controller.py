@@ -97,7 +97,7 @@ class EditorController(QObject):
         self.status.show_progress(None)
         self.editor.set_pyramid(doc.peaks, doc.sample_rate)
         # An edit of the same song (a splice) keeps the playhead where it is; a new song starts at 0.
-        edited = getattr(doc, "replacing_audio", False)
+        edited = doc.replacing_audio
         self.player.set_source(doc.clip.samples, doc.sample_rate, keep_position=edited)
         self.actions.set_song_actions_enabled(True)
         self._tempo_changed()

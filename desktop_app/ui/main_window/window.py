@@ -107,6 +107,9 @@ class MainWindow(QMainWindow):
         history.params_requested.connect(self.jobs.send_back_to_form)
         self.results.follow_jobs(self.jobs.service)
         self.results.dock.raise_()
+        from desktop_app.ui.lyrics.feature import LyricsFeature  # the lyrics lane, its dock and the form hook
+
+        self.lyrics = LyricsFeature(self)
 
     # -- public seams -------------------------------------------------------------------------------
 
@@ -180,7 +183,7 @@ class MainWindow(QMainWindow):
         self.player.shutdown()
         self.document.shutdown()
         self.jobs.shutdown()
-        self.results.comparison.close()
+        self.results.close()
         super().closeEvent(event)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

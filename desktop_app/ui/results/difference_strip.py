@@ -2,7 +2,7 @@
 
 Green where the take is the original (below −60 dB of difference), amber where it differs a
 little, red where it is different material. Outside the region it should stay green: anything
-else means the service touched audio it was not asked to.
+else means the service touched audio it was not asked to. Past the song's end nothing is drawn.
 """
 
 from __future__ import annotations
@@ -12,11 +12,15 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from desktop_app.audio.difference import BLOCK_S, FLOOR_DB
+from desktop_app.audio.difference import BLOCK_S
 from desktop_app.ui.waveform.timeline import TimelineView
 
 SAME_DB = -60.0
 DIFFERENT_DB = -20.0
+LEGEND = (
+    f"Difference from the original: green below {SAME_DB:.0f} dB (the same audio), amber up to "
+    f"{DIFFERENT_DB:.0f} dB (a little different), red above (different material)"
+)
 
 
 def level_colour(db: float) -> QColor:
@@ -32,9 +36,9 @@ class DifferenceStrip(QWidget):
         super().__init__(parent)
         self.timeline = timeline
         self.levels: np.ndarray | None = None
-        self.setFixedHeight(14)
+        self.setFixedHeight(10)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setToolTip("Difference from the original (green: identical, red: different material)")
+        self.setToolTip(LEGEND)
         timeline.changed.connect(self.update)
 
     def set_levels(self, levels: np.ndarray | None) -> None:
@@ -42,8 +46,8 @@ class DifferenceStrip(QWidget):
         self.update()
 
     def column_levels(self, width: int) -> np.ndarray:
-        """The loudest difference under each pixel column (FLOOR_DB where there is none)."""
-        out = np.full(width, FLOOR_DB)
+        """The loudest difference under each pixel column; NaN past the song's end (nothing to draw)."""
+        out = np.full(width, np.nan)
         if self.levels is None or not len(self.levels):
             return out
         times = np.array([self.timeline.x_to_time(x) for x in (0, width)])
@@ -65,7 +69,7 @@ class DifferenceStrip(QWidget):
         height = self.height()
         run_start, run_colour = 0, None
         for x in range(len(columns) + 1):
-            colour = level_colour(columns[x]).rgba() if x < len(columns) else None
+            colour = level_colour(columns[x]).rgba() if x < len(columns) and not np.isnan(columns[x]) else None
             if colour != run_colour:
                 if run_colour is not None:
                     painter.fillRect(QRectF(run_start, 2, x - run_start, height - 4), QColor.fromRgba(run_colour))

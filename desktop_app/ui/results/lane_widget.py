@@ -1,4 +1,9 @@
-"""One lane of the results panel: a header with the take's figures and ratings, its waveform, its Δ strip."""
+"""One lane of the results panel: a header with the take's figures and ratings, its waveform, its Δ strip.
+
+What the header claims must be true of the take: whole-track operations (remix, cover, vocals) have
+no region, so no alignment or "outside the region" claims; in blind mode nothing that tells takes
+apart (name, engine, loudness, true peak, offset, gain) is shown until every take is rated.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
-from desktop_app.services.comparison import Comparison, Lane
+from desktop_app.services.comparison import PREPARING, Comparison, Lane
 from desktop_app.services.region import Region
 from desktop_app.ui.results.difference_strip import DifferenceStrip
 from desktop_app.ui.waveform.timeline import TimelineView
@@ -22,21 +27,38 @@ def _db(value: float) -> str:
 
 
 def lane_figures(comparison: Comparison, lane: Lane) -> str:
+    """The header's figures, each one true of this lane (see the module docstring)."""
+    if lane.status == PREPARING:
+        step = "decoding" if lane.samples is None else "measuring"
+        return f"preparing: {step}… {lane.progress:.0%}"
+    if lane.is_original:
+        if lane.loudness is None:  # measured only once takes are compared, over their region
+            return f"measuring loudness {comparison.original_span}…" if len(comparison.lanes) > 1 else ""
+        return (
+            f"{_db(lane.loudness.lufs)} LUFS · TP {_db(lane.loudness.true_peak_dbtp)} dBTP {comparison.original_span}"
+        )
+    if comparison.hides_identity:
+        return "rate every take to reveal its name and figures"
     parts = []
-    if lane.loudness is not None:
-        parts.append(f"{_db(lane.loudness.lufs)} LUFS")
-        parts.append(f"TP {_db(lane.loudness.true_peak_dbtp)} dBTP")
-    if lane.prepared is not None:
-        align = lane.prepared.alignment
-        if align.confidence >= 0.5:
-            parts.append(f"offset {align.offset:+d} smp")
-        else:
-            parts.append("not aligned (different audio outside the region)")
+    figures = lane.figures
+    # Most telling first: a narrow window cuts the end of the line (the tooltip has all of it).
+    if figures is not None and not lane.is_whole_track and figures.near_identical:
+        largest = _db(figures.largest_difference_db)
+        parts.append(f"practically the original inside the region (largest difference {largest} dB)")
+    if figures is not None:
+        parts.append(f"{_db(figures.loudness.lufs)} LUFS")
+        parts.append(f"TP {_db(figures.loudness.true_peak_dbtp)} dBTP")
         gain = comparison.gain_db(lane)
-        if comparison.loudness_match and abs(gain) >= 0.05:
-            parts.append(f"matched {_db(gain)} dB")
-        outside = lane.prepared.changed_outside_s
-        parts.append("nothing changed outside" if outside == 0 else f"changed outside: {outside:.1f} s")
+        if comparison.loudness_match and (abs(gain) >= 0.05 or figures.match.limited):
+            parts.append(f"matched {_db(gain)} dB" + (" (limited: −1 dBTP)" if figures.match.limited else ""))
+    if not lane.is_whole_track and lane.alignment is not None:
+        if lane.alignment.confidence >= 0.5:
+            parts.append(f"offset {lane.alignment.offset:+d} smp")
+        else:
+            parts.append("not aligned: the audio around the region differs from the original")
+    if figures is not None and not lane.is_whole_track:
+        outside = figures.changed_outside_s
+        parts.append("nothing changed outside the region" if outside == 0 else f"changed outside: {outside:.1f} s")
     return "  ·  ".join(parts)
 
 
@@ -50,9 +72,11 @@ class LaneWidget(QFrame):
         self.setObjectName("takeLane")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 3, 6, 3)
-        layout.setSpacing(2)
+        layout.setContentsMargins(4, 0, 4, 1)
+        header_height = 18  # one line of text: every pixel of a 640-px window counts
+        layout.setSpacing(1)
         header = QHBoxLayout()
+        header.setSpacing(8)
         self.badge = QLabel()
         self.badge.setObjectName("laneBadge")
         self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -61,6 +85,7 @@ class LaneWidget(QFrame):
         self.name.setObjectName("laneName")
         self.figures = QLabel()
         self.figures.setObjectName("laneFigures")
+        self.figures.setMinimumWidth(1)  # long figures are cut, not allowed to widen the window
         header.addWidget(self.badge)
         header.addWidget(self.name)
         header.addWidget(self.figures, 1)
@@ -70,39 +95,54 @@ class LaneWidget(QFrame):
                 button = QToolButton()
                 button.setText(text)
                 button.setCheckable(True)
+                button.setMaximumHeight(header_height)
                 button.setObjectName(f"rate_{rating}")
                 button.clicked.connect(lambda on, r=rating: self.rated.emit(self.lane.key, r if on else ""))
                 header.addWidget(button)
                 self.rating_buttons[rating] = button
+        for label in (self.badge, self.name, self.figures):
+            label.setFixedHeight(header_height)
         layout.addLayout(header)
         self.view = WaveformView(timeline)
-        self.view.setMinimumHeight(36)  # three lanes fit a 1280×800 window; more height goes to them
-        self.view.set_pyramid(lane.peaks)
-        self.view.set_region(region, editable=False)
+        # A region on a whole-track take would claim a region it does not have.
+        self.view.set_region(None if lane.is_whole_track else region, editable=False)
         # Clicking a lane's waveform both seeks (the panel wires that) and picks what is heard.
         self.view.seek_requested.connect(lambda _t: self.clicked.emit(self.lane.key))
         layout.addWidget(self.view, 1)
         self.strip: DifferenceStrip | None = None
         if not lane.is_original:
             self.strip = DifferenceStrip(timeline)
-            self.strip.set_levels(lane.prepared.difference_db if lane.prepared else None)
             layout.addWidget(self.strip)
+        self.lane_changed()
+
+    def set_wave_height(self, pixels: int) -> None:
+        self.view.setMinimumHeight(pixels)
+
+    def lane_changed(self) -> None:
+        """The lane's waveform (partial while decoding, then aligned) or its figures arrived."""
+        lane = self.lane
+        loading = None if lane.samples is not None else lane.progress
+        self.view.set_pyramid(lane.peaks, loading_fraction=loading)
+        if self.strip is not None:
+            self.strip.set_levels(lane.figures.difference_db if lane.figures else None)
 
     def refresh(self, comparison: Comparison, index: int, heard: bool) -> None:
         self.badge.setText(str(index))
         title = comparison.display_name(self.lane)
         engine = (
             ""
-            if self.lane.is_original or comparison.blind
+            if self.lane.is_original or comparison.hides_identity
             else f"  <span style='color:#8a96a3'>{self.lane.engine_label}</span>"
         )
         self.name.setText(f"<b>{title}</b>{engine}")
         self.figures.setText(lane_figures(comparison, self.lane))
+        self.figures.setToolTip(self.figures.text())
         for rating, button in self.rating_buttons.items():
             button.setChecked(self.lane.rating == rating)
-        self.setProperty("heard", heard)
-        self.style().unpolish(self)
-        self.style().polish(self)
+        if self.property("heard") != heard:  # re-styling a lane costs milliseconds: only when it changes
+            self.setProperty("heard", heard)
+            self.style().unpolish(self)
+            self.style().polish(self)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.clicked.emit(self.lane.key)

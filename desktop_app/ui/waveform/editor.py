@@ -14,6 +14,7 @@ from desktop_app.ui.waveform.timeline import TimelineView
 from desktop_app.ui.waveform.view import WaveformView
 
 _SCROLL_STEPS = 100_000  # the scrollbar works in fractions: pixels overflow int32 at deep zoom
+EDITOR_MIN_HEIGHT = 150  # px: ruler, a readable waveform, scrollbar and overview
 
 
 class WaveformEditor(QWidget):
@@ -24,6 +25,7 @@ class WaveformEditor(QWidget):
     def __init__(self, timeline: TimelineView | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("waveformEditor")
+        self.setMinimumHeight(EDITOR_MIN_HEIGHT)  # takes arriving below must not squash it to a strip
         self.timeline = timeline or TimelineView(self)
         self.ruler = TimeRuler(self.timeline)
         self.view = WaveformView(self.timeline)
@@ -41,6 +43,10 @@ class WaveformEditor(QWidget):
         self.ruler.seek_requested.connect(self.seek_requested)
         self.view.hover_changed.connect(self.hover_changed)
         self.ruler.origin_dragged.connect(self.origin_dragged)
+
+    def add_lane(self, lane: QWidget) -> None:
+        """Put a lane on the shared time axis under the ruler (the lyrics lane); same width as the view."""
+        self.layout().insertWidget(1, lane)
 
     # -- inputs -------------------------------------------------------------------------------
 

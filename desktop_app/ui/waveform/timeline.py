@@ -26,6 +26,9 @@ class TimelineView(QObject):
         self.start_frame = 0.0
         self.frames_per_pixel = 1.0
         self._fitted = True  # follow the width while the whole song is shown
+        # Vertical zoom shared by every view on this timeline (editor and take lanes), in dB of gain:
+        # a quiet song (peaks at −20 dBFS) is a flat line at 0 dB and readable at +18 dB.
+        self.amplitude_zoom_db = 0.0
 
     # -- content and size -----------------------------------------------------------------------
 
@@ -42,6 +45,18 @@ class TimelineView(QObject):
             self.fit()
         else:
             self._clamp_and_emit()
+
+    MAX_AMPLITUDE_ZOOM_DB = 36.0
+
+    @property
+    def amplitude_gain(self) -> float:
+        return 10 ** (self.amplitude_zoom_db / 20)
+
+    def set_amplitude_zoom_db(self, db: float) -> None:
+        db = min(max(0.0, float(db)), self.MAX_AMPLITUDE_ZOOM_DB)
+        if db != self.amplitude_zoom_db:
+            self.amplitude_zoom_db = db
+            self.changed.emit()
 
     # -- mapping --------------------------------------------------------------------------------
 

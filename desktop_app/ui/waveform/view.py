@@ -112,14 +112,14 @@ class WaveformView(QWidget):
         pyr = self.pyramid
         grid_key = (self.grid.bpm, self.grid.origin, self.grid.beats_per_bar) if self.grid else None
         ready = pyr.ready_frames if pyr else 0
-        key = (id(pyr), ready, tl.start_frame, tl.frames_per_pixel, width, height, dpr, grid_key)
+        key = (id(pyr), ready, tl.start_frame, tl.frames_per_pixel, width, height, dpr, grid_key, tl.amplitude_zoom_db)
         if key == self._cache_key and self._cache is not None:
             return self._cache.image
         beat_xs, bar_xs = self._grid_lines(dpr)
         lanes = self._lanes(height)
         layer = render_waveform(
             pyr, lanes, tl.start_frame, tl.frames_per_pixel / dpr, width, height, self.palette_,
-            beat_xs=beat_xs, bar_xs=bar_xs,
+            beat_xs=beat_xs, bar_xs=bar_xs, gain=tl.amplitude_gain,
         )  # fmt: skip
         # Painted from the QImage itself (no QPixmap conversion): on the raster engine a
         # premultiplied ARGB32 image blits as fast as a pixmap, and it saves a 3 MB copy.
@@ -153,8 +153,11 @@ class WaveformView(QWidget):
             if lane.label:
                 self._tag(painter, metrics, QPointF(4, top + 4), lane.label)
             if height >= 80:
-                # Amplitude scale: 0 dB at the lane edges, -6 dB at half height.
-                for value, text in ((1.0, "0 dB"), (0.5, "-6"), (-0.5, "-6")):
+                # Amplitude scale: the level at the lane edges and at half height (vertical zoom moves both).
+                edge = -self.timeline.amplitude_zoom_db
+                edge_text = "0 dB" if edge == 0 else f"{edge:.0f} dB".replace("-", "−")
+                half_text = f"{edge - 6:.0f}".replace("-", "−")
+                for value, text in ((1.0, edge_text), (0.5, half_text), (-0.5, half_text)):
                     y = top + (height - 1) / 2 * (1 - value)
                     w = metrics.horizontalAdvance(text) + 6
                     self._tag(
@@ -283,7 +286,9 @@ class WaveformView(QWidget):
         steps = (delta.y() or delta.x()) / 120
         if not steps or not self.timeline.frames:
             return
-        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+        if event.modifiers() & Qt.KeyboardModifier.AltModifier:  # vertical zoom, every view on this timeline
+            self.timeline.set_amplitude_zoom_db(self.timeline.amplitude_zoom_db + 3.0 * steps)
+        elif event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             self.timeline.zoom(1.25**steps, event.position().x())
         else:
             self.timeline.scroll_by_pixels(-steps * self.width() * 0.15)
