@@ -183,6 +183,7 @@ class MainWindow(QMainWindow):
         self.player.shutdown()
         self.document.shutdown()
         self.jobs.shutdown()
+        self.lyrics.service.shutdown()
         self.results.close()
         super().closeEvent(event)
 
