@@ -210,6 +210,7 @@ def test_unreadable_take_is_reported(qtbot, takes, tmp_path: Path) -> None:
         comparison.add_takes([TakeSource("job9", 1, bad)])
     assert "bad.wav" in failed.args[0]
     assert len(comparison.lanes) == 1
+    comparison.close()  # the blocker keeps it alive past the test: stop its worker here
 
 
 def test_takes_for_a_replaced_original_are_dropped_unprocessed(qtbot, takes, monkeypatch) -> None:

@@ -13,6 +13,7 @@ Registered by tests/conftest.py, so it loads before any test module imports desk
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 import itertools
 import os
@@ -162,6 +163,8 @@ def _no_thread_left_running():
     before = set(threading.enumerate())
     yield
     deadline = time.monotonic() + THREAD_LINGER_S
+    if _leftovers(before):
+        gc.collect()  # services the test dropped stop their workers when collected (their ``destroyed``)
     for thread in _leftovers(before):
         thread.join(max(0.0, deadline - time.monotonic()))
     left = _leftovers(before)
