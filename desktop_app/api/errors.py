@@ -97,6 +97,12 @@ class DownloadError(ServiceError):
     retryable = True
 
 
+class ExpiredFileError(ServiceError):
+    """A file host answered 403/404/410: the link expired or the file is gone (never a key problem)."""
+
+    kind = "expired"
+
+
 class DownloadTooLargeError(ServiceError):
     kind = "download_too_large"
 

@@ -1,4 +1,4 @@
-"""Request models for the five operations, with the services' own rules checked before sending.
+"""Request models for the six operations, with the services' own rules checked before sending.
 
 Each request is a frozen dataclass. ``problems(duration=...)`` lists every rule it breaks (so a
 form can mark all fields at once); ``check()`` raises :class:`InvalidRequestError` with them.
@@ -8,7 +8,10 @@ send them); :meth:`AddVocalsRequest.json_body` gives the sunoapi.org JSON body.
 
 Rules (docs unless noted): either a file or a URL; prompt required (not for Cover); lyrics at most
 2000 characters; sing-over needs lyrics; gender male/female/neutral; inpaint region inside the
-track with start < end; Cover pitch an integer in −12..12 and a voice id; add vocals: title ≤ 80
+track with start < end; inpaint and extend ask for 1 or 2 outputs (``num_outputs``); extend starts
+inside the track (``extend_after``) and takes the lyrics to add in ``lyrics_section_to_extend`` (at
+most 3000); remix and sing-over take an optional ``title``; Cover pitch an integer in −12..12 and
+a voice id; add vocals: title ≤ 80
 (the rendered docs page; the .md copy says 100, we keep the stricter), style ≤ 1000 and negative
 tags ≤ 200 (a client's limits), gender m/f, three weights 0–1 in steps of 0.01.
 """
@@ -25,6 +28,9 @@ from urllib.parse import urlsplit
 from desktop_app.api.errors import FieldProblem, InvalidRequestError
 
 MAX_LYRICS = 2000
+MAX_SECTION_LYRICS = 3000  # lyrics_section_to_extend (docs); lyrics_section_to_replace is held to MAX_LYRICS
+NUM_OUTPUTS = (1, 2)
+DEFAULT_NUM_OUTPUTS = 2  # the compare view's two takes; the service's own default is 1
 MAX_ADD_VOCALS_TITLE = 80
 MAX_ADD_VOCALS_STYLE = 1000
 MAX_ADD_VOCALS_NEGATIVE_TAGS = 200
@@ -32,10 +38,15 @@ MAX_ADD_VOCALS_PROMPT = 3000  # not documented; sunoapi answers 413 "prompt too 
 PITCH_RANGE = (-12, 12)
 GENDERS = ("male", "female", "neutral")
 VOCAL_GENDERS = ("m", "f")
-ADD_VOCALS_MODELS = ("V4_5PLUS", "V5", "V5_5")
-# sunoapi.org lists callBackUrl as required; the app always polls, so when the user gives no
-# webhook we send an address on the reserved .invalid domain that can never receive anything.
-NO_CALLBACK_URL = "https://callback.invalid/retake-polls-instead"
+# The add-vocals ``model`` enum of sunoapi.org's OpenAPI (the service refuses anything else with code 400).
+ADD_VOCALS_MODELS = ("V4_5PLUS", "V5")
+DEFAULT_ADD_VOCALS_MODEL = "V4_5PLUS"
+# sunoapi.org lists callBackUrl as required; the app always polls. With no webhook from the user we
+# send an address under "example.invalid": ``.invalid`` is reserved never to resolve (RFC 6761 §6.4),
+# so the callback (which carries the audio links) can reach nobody, and ``example`` says plainly that
+# the address is a placeholder, not one the app owns. Whether an undeliverable callback makes the
+# record say CALLBACK_EXCEPTION is unverified; a record that does and still holds audio is delivered.
+NO_CALLBACK_URL = "https://callback.example.invalid/retake-polls"
 
 
 class Operation(StrEnum):
@@ -44,6 +55,7 @@ class Operation(StrEnum):
     SING_OVER = "sing_over"
     COVER = "cover"
     ADD_VOCALS = "add_vocals"
+    EXTEND = "extend"
 
     @property
     def service(self) -> str:
@@ -69,12 +81,14 @@ _PATHS = {
     Operation.SING_OVER: "/sing_over_instrumental",
     Operation.COVER: "/Cover",
     Operation.ADD_VOCALS: "/api/v1/generate/add-vocals",
+    Operation.EXTEND: "/extend",
 }
 _CONVERSION_TYPES = {
     Operation.INPAINT: "INPAINT",
     Operation.REMIX: "REMIX",
     Operation.SING_OVER: "SING_OVER_INSTRUMENTAL",
     Operation.COVER: "COVER",
+    Operation.EXTEND: "EXTEND",
 }
 _LABELS = {
     Operation.INPAINT: "Inpaint",
@@ -82,6 +96,7 @@ _LABELS = {
     Operation.SING_OVER: "Sing over instrumental",
     Operation.COVER: "Cover",
     Operation.ADD_VOCALS: "Add vocals",
+    Operation.EXTEND: "Extend",
 }
 
 
@@ -154,6 +169,17 @@ def _lyrics_problems(lyrics: str | None, field: str = "lyrics", *, required: boo
     return []
 
 
+def _num_outputs_problems(value: int) -> list[FieldProblem]:
+    if isinstance(value, bool) or value not in NUM_OUTPUTS:
+        return [FieldProblem("num_outputs", "The number of takes is 1 or 2.")]
+    return []
+
+
+def _title_form(form: dict[str, str], title: str | None) -> None:
+    if title and title.strip():
+        form["title"] = title.strip()
+
+
 def _gender_problems(gender: str | None) -> list[FieldProblem]:
     if gender is None or gender in GENDERS:
         return []
@@ -168,6 +194,7 @@ class InpaintRequest(_Base):
     lyrics: str | None = None
     lyrics_section_to_replace: str | None = None
     gender: str | None = None
+    num_outputs: int = DEFAULT_NUM_OUTPUTS
 
     operation = Operation.INPAINT
 
@@ -189,7 +216,7 @@ class InpaintRequest(_Base):
                 )
         out += _lyrics_problems(self.lyrics)
         out += _lyrics_problems(self.lyrics_section_to_replace, "lyrics_section_to_replace")
-        return out + _gender_problems(self.gender)
+        return out + _gender_problems(self.gender) + _num_outputs_problems(self.num_outputs)
 
     def form_fields(self) -> dict[str, str]:
         form = self._common_form()
@@ -202,6 +229,56 @@ class InpaintRequest(_Base):
             form["lyrics_section_to_replace"] = self.lyrics_section_to_replace
         if self.gender:
             form["gender"] = self.gender
+        form["num_outputs"] = str(int(self.num_outputs))
+        return form
+
+
+@dataclass(frozen=True)
+class ExtendRequest(_Base):
+    """Continue the song after ``extend_after`` seconds (the part before it is kept)."""
+
+    prompt: str = ""
+    extend_after: float = 0.0
+    lyrics: str | None = None
+    lyrics_section_to_extend: str | None = None
+    gender: str | None = None
+    num_outputs: int = DEFAULT_NUM_OUTPUTS
+
+    operation = Operation.EXTEND
+
+    def problems(self, duration: float | None = None) -> list[FieldProblem]:
+        out = self.source_problems() + _prompt_problems(self.prompt)
+        after = self.extend_after
+        if isinstance(after, bool) or not isinstance(after, int | float) or not math.isfinite(after):
+            out.append(FieldProblem("extend_after", "Where to extend from must be a number of seconds."))
+        elif after <= 0:
+            out.append(FieldProblem("extend_after", "Extend from a point after the start of the track."))
+        elif duration is not None and after > duration + 1e-6:
+            out.append(
+                FieldProblem("extend_after", f"Extend from {after:.2f} s is after the track ends ({duration:.2f} s).")
+            )
+        out += _lyrics_problems(self.lyrics)
+        section = self.lyrics_section_to_extend
+        if section and len(section) > MAX_SECTION_LYRICS:
+            out.append(
+                FieldProblem(
+                    "lyrics_section_to_extend",
+                    f"The new lyrics are {len(section)} characters; the service takes at most {MAX_SECTION_LYRICS}.",
+                )
+            )
+        return out + _gender_problems(self.gender) + _num_outputs_problems(self.num_outputs)
+
+    def form_fields(self) -> dict[str, str]:
+        form = self._common_form()
+        form["prompt"] = self.prompt.strip()
+        form["extend_after"] = format_number(self.extend_after)
+        if self.lyrics:
+            form["lyrics"] = self.lyrics
+        if self.lyrics_section_to_extend:
+            form["lyrics_section_to_extend"] = self.lyrics_section_to_extend
+        if self.gender:
+            form["gender"] = self.gender
+        form["num_outputs"] = str(int(self.num_outputs))
         return form
 
 
@@ -210,6 +287,7 @@ class RemixRequest(_Base):
     prompt: str = ""
     lyrics: str | None = None
     gender: str | None = None
+    title: str | None = None
 
     operation = Operation.REMIX
 
@@ -228,6 +306,7 @@ class RemixRequest(_Base):
             form["lyrics"] = self.lyrics
         if self.gender:
             form["gender"] = self.gender
+        _title_form(form, self.title)
         return form
 
 
@@ -236,6 +315,7 @@ class SingOverRequest(_Base):
     prompt: str = ""
     lyrics: str = ""
     gender: str | None = None
+    title: str | None = None
 
     operation = Operation.SING_OVER
 
@@ -253,6 +333,7 @@ class SingOverRequest(_Base):
         form["lyrics"] = self.lyrics
         if self.gender:
             form["gender"] = self.gender
+        _title_form(form, self.title)
         return form
 
 
@@ -320,10 +401,13 @@ class AddVocalsRequest(_Base):
             ("negative_tags", self.negative_tags, MAX_ADD_VOCALS_NEGATIVE_TAGS),
         ):
             label = name.replace("_", " ")
+            verb = "are" if label.endswith("tags") else "is"  # "the negative tags are", "the title is"
             if not value.strip():
-                out.append(FieldProblem(name, f"The {label} is required for add vocals."))
+                out.append(FieldProblem(name, f"The {label} {verb} required for add vocals."))
             elif len(value) > limit:
-                out.append(FieldProblem(name, f"The {label} is {len(value)} characters; at most {limit} are allowed."))
+                out.append(
+                    FieldProblem(name, f"The {label} {verb} {len(value)} characters; at most {limit} are allowed.")
+                )
         if self.vocal_gender is not None and self.vocal_gender not in VOCAL_GENDERS:
             out.append(FieldProblem("vocal_gender", "Vocal gender for add vocals is m (male) or f (female)."))
         for name in ("style_weight", "weirdness_constraint", "audio_weight"):
@@ -354,12 +438,12 @@ class AddVocalsRequest(_Base):
             value = getattr(self, name)
             if value is not None:
                 body[key] = round(float(value), 2)
-        if self.model:
+        if self.model:  # none: the service's default, DEFAULT_ADD_VOCALS_MODEL
             body["model"] = self.model
         return body
 
 
-ServiceRequest = InpaintRequest | RemixRequest | SingOverRequest | CoverRequest | AddVocalsRequest
+ServiceRequest = InpaintRequest | RemixRequest | SingOverRequest | CoverRequest | AddVocalsRequest | ExtendRequest
 
 REQUEST_TYPES: dict[Operation, type] = {
     Operation.INPAINT: InpaintRequest,
@@ -367,6 +451,7 @@ REQUEST_TYPES: dict[Operation, type] = {
     Operation.SING_OVER: SingOverRequest,
     Operation.COVER: CoverRequest,
     Operation.ADD_VOCALS: AddVocalsRequest,
+    Operation.EXTEND: ExtendRequest,
 }
 
 

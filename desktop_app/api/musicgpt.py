@@ -9,6 +9,10 @@
   ``conversionType`` and ``task_id``; if the service answers in the single-id shape and some take
   is still missing, that take is asked for by ``conversion_id`` (never both ids in one call, as
   the docs ask).
+- ``history(conversion_type, since, ...) -> list[HistoryEntry]``: ``GET /byUser`` (newest first,
+  following the cursor a few pages), and ``find_submitted(request, since)``: the receipt of a job of
+  the same conversion type created after ``since`` with the same prompt, so a submit whose answer
+  was lost can be adopted instead of paid for twice.
 - ``voices(page=0, limit=20)`` / ``search_voices(query, page=0, limit=20) -> VoicePage``: 0-based
   pages, cached for ten minutes per base URL.
 
@@ -26,20 +30,25 @@ from typing import Any
 import httpx
 
 from desktop_app.api.errors import MUSICGPT
-from desktop_app.api.models import Operation, ServiceRequest
+from desktop_app.api.models import AddVocalsRequest, Operation, ServiceRequest
 from desktop_app.api.results import (
+    HistoryEntry,
     JobStatus,
     Progress,
     SubmitReceipt,
+    parse_musicgpt_history,
     parse_musicgpt_status,
     parse_musicgpt_submit,
     parse_voices,
 )
 from desktop_app.api.retry import RetryPolicy, call_with_retry
-from desktop_app.api.transport import json_of, send
+from desktop_app.api.transport import FETCHING_SUBMIT_TIMEOUT, json_of, send
 from desktop_app.api.upload import ProgressCallback, ProgressReader, mime_type, multipart_without_files, safe_file_name
 
 VOICE_CACHE_SECONDS = 600.0
+HISTORY_PAGE = 50
+HISTORY_PAGES = 4  # a lost answer is minutes old: the newest 200 conversions hold it
+CLOCK_SKEW = 120.0  # the service's createdAt may run ahead of or behind this computer's clock
 
 
 @dataclass(frozen=True)
@@ -100,17 +109,18 @@ class MusicGPTClient:
         on_retry=None,
     ) -> SubmitReceipt:
         operation = request.operation
-        if operation.service != "musicgpt":
+        if isinstance(request, AddVocalsRequest):
             raise ValueError(f"{operation} is not a MusicGPT operation")
-        form = request.form_fields()  # type: ignore[union-attr]  # add vocals (sunoapi.org) is refused above
+        form = request.form_fields()
         source = upload_path or request.audio_file
         url = self.base_url + operation.path
 
         def attempt() -> SubmitReceipt:
-            if source is None:
+            if source is None:  # the service fetches audio_url before it answers
                 body, content_type = multipart_without_files(form)
                 headers = {**self._headers, "Content-Type": content_type}
-                response = send(self.http, self.service, "POST", url, content=body, headers=headers)
+                response = send(self.http, self.service, "POST", url, content=body, headers=headers,
+                                timeout=FETCHING_SUBMIT_TIMEOUT)  # fmt: skip
                 return parse_musicgpt_submit(json_of(response, self.service))
             path = Path(source)
             with path.open("rb") as handle:
@@ -166,6 +176,59 @@ class MusicGPTClient:
         done = all(t.best_url for t in takes)
         return JobStatus(Progress.COMPLETED if done else Progress.PENDING, result.raw_status, result.message,
                          tuple(takes), result.cost)  # fmt: skip
+
+    # --------------------------------------------------------------------------------- history
+    def history(
+        self, conversion_type: str, since: float, *, cancel: threading.Event | None = None, on_retry=None
+    ) -> list[HistoryEntry]:
+        """The account's jobs of ``conversion_type`` created after ``since`` (epoch s), newest first."""
+        start = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(since - CLOCK_SKEW))
+        params = {"conversionType": conversion_type, "startDate": start, "sortOrder": "DESC",
+                  "limit": str(HISTORY_PAGE)}  # fmt: skip
+        found: list[HistoryEntry] = []
+
+        def attempt() -> Any:
+            response = send(self.http, self.service, "GET", self.base_url + "/byUser", params=dict(params),
+                            headers=self._headers)  # fmt: skip
+            return json_of(response, self.service)
+
+        for _ in range(HISTORY_PAGES):
+            entries, cursor = parse_musicgpt_history(self._retry(attempt, cancel, on_retry=on_retry))
+            found += entries
+            if not cursor:
+                break
+            params["LastEvaluatedKey"] = cursor
+        return found
+
+    def find_submitted(
+        self,
+        request: ServiceRequest,
+        since: float,
+        *,
+        exclude: frozenset[str] = frozenset(),
+        cancel: threading.Event | None = None,
+        on_retry=None,
+    ) -> SubmitReceipt | None:
+        """The job a submit sent at ``since`` created, when its answer was lost; None if not found.
+
+        A match has the same conversion type, was created no earlier than ``since`` (less the clock
+        skew), carries the same prompt, and is not a task already followed (``exclude``). The
+        oldest match wins: it is the one closest to our submit."""
+        conversion_type = request.operation.conversion_type
+        if conversion_type is None:
+            return None
+        prompt = str(getattr(request, "prompt", "") or "").strip()
+        matches = [
+            e for e in self.history(conversion_type, since, cancel=cancel, on_retry=on_retry)
+            if e.conversion_type in ("", conversion_type) and e.task_id not in exclude and e.conversion_ids
+            and (e.created_at is None or e.created_at >= since - CLOCK_SKEW)
+            and (not prompt or (e.prompt or "").strip() == prompt)
+        ]  # fmt: skip
+        if not matches:
+            return None
+        best = min(matches, key=lambda e: e.created_at if e.created_at is not None else float("inf"))
+        return SubmitReceipt(task_id=best.task_id, conversion_ids=best.conversion_ids,
+                             message="found in the account's history after the answer was lost")  # fmt: skip
 
     # ---------------------------------------------------------------------------------- voices
     def voices(self, page: int = 0, limit: int = 20, *, cancel: threading.Event | None = None) -> VoicePage:

@@ -14,8 +14,9 @@ both versions; each tracked id is matched to ``conversion_id_1``/``_2`` and the 
 Success only on ``COMPLETED`` with a usable URL per take; ``ERROR``/``FAILED`` are terminal; any other
 status (IN_QUEUE, PENDING, PROCESSING, IN_PROGRESS, PARTIAL_COMPLETED, ...) means keep polling.
 
-sunoapi.org: envelope ``{code, msg, data}``; ``record-info`` ``data.status`` (SUCCESS terminal,
-*_FAILED / SENSITIVE_WORD_ERROR / CALLBACK_EXCEPTION failed), tracks in ``data.response.sunoData[]``
+sunoapi.org: envelope ``{code, msg, data}``; ``record-info`` ``data.status`` (SUCCESS terminal once
+every track has its audio, *_FAILED / SENSITIVE_WORD_ERROR failed, CALLBACK_EXCEPTION failed only
+when no audio came with it), tracks in ``data.response.sunoData[]``
 with ``audioUrl`` (camelCase; snake_case and ``source*`` variants accepted).
 """
 
@@ -27,7 +28,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from desktop_app.api.errors import MUSICGPT, SUNOAPI, MalformedResponseError
+from desktop_app.api.errors import MUSICGPT, SUNOAPI, MalformedResponseError, ServiceValidationError
 
 NO_SECOND_OUTPUT = "single_song_generation_request"
 PLACEHOLDER_URLS = frozenset({"https://lalals.s3.amazonaws.com", "https://lalals.s3.amazonaws.com/"})
@@ -163,7 +164,10 @@ def parse_timestamped_lyrics(value: Any) -> tuple[LyricLine, ...] | None:
 def parse_musicgpt_submit(payload: Any) -> SubmitReceipt:
     data = _object(payload, MUSICGPT, "the submit answer")
     if data.get("success") is False:
-        raise _bad(MUSICGPT, f"submit refused: {_text(data.get('message')) or 'no reason given'}")
+        # An answer that says no: the service did not take the job (status 200 marks it as answered).
+        said = _text(data.get("message")) or _text(data.get("detail")) or "no reason given"
+        raise ServiceValidationError(f"{MUSICGPT} refused the request. The service said: “{said}”.", status=200,
+                                     service=MUSICGPT, detail=said)  # fmt: skip
     task_id = _text(data.get("task_id"))
     ids = [_text(data.get("conversion_id_1")), _text(data.get("conversion_id_2"))]
     ids = [i for i in ids if i and i != NO_SECOND_OUTPUT]
@@ -302,13 +306,14 @@ def _suno_take(item: dict[str, Any], position: int) -> TakeResult:
 
 
 def parse_suno_status(data: Any) -> JobStatus:
+    """record-info's ``data``. A finished record whose tracks lack an ``audioUrl`` is still pending
+    (``extra["audio_missing"]``; the runner bounds how long it waits); CALLBACK_EXCEPTION only says the
+    callback failed, so when every track has its audio the job is delivered."""
     body = _object(data, SUNOAPI, "the record-info answer")
     status = (_text(body.get("status")) or "").upper()
     if not status:
         raise _bad(SUNOAPI, "no status in the record-info answer")
     message = _text(body.get("errorMessage")) or _text(body.get("errorCode"))
-    if status in SUNO_FAILED:
-        return JobStatus(Progress.FAILED, status, message)
     response = body.get("response")
     items = response.get("sunoData") if isinstance(response, dict) else None
     if items is None and isinstance(response, dict):
@@ -318,8 +323,79 @@ def parse_suno_status(data: Any) -> JobStatus:
         for pos, item in enumerate(items if isinstance(items, list) else [], 1)
         if isinstance(item, dict)
     )
-    if status == "SUCCESS":
-        if not takes or not all(t.mp3_url for t in takes):
-            raise _bad(SUNOAPI, "the job succeeded but no audio URL came with it")
+    complete = bool(takes) and all(t.mp3_url for t in takes)
+    if status == "CALLBACK_EXCEPTION" and complete:
         return JobStatus(Progress.COMPLETED, status, message, takes)
+    if status in SUNO_FAILED:
+        return JobStatus(Progress.FAILED, status, message)
+    if status == "SUCCESS":
+        if complete:
+            return JobStatus(Progress.COMPLETED, status, message, takes)
+        return JobStatus(Progress.PENDING, status, message, takes, extra={"audio_missing": True})
     return JobStatus(Progress.PENDING, status, message, takes)
+
+
+def parse_suno_credit(data: Any) -> float:
+    """``GET /api/v1/generate/credit``: ``data`` is the balance (an integer; a number string is accepted)."""
+    balance = _number(data)
+    if balance is None:
+        raise _bad(SUNOAPI, "no balance in the credit answer")
+    return balance
+
+
+# ------------------------------------------------------------------------------------ MusicGPT history
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One job of ``GET /byUser`` (its conversions grouped by ``task_id``)."""
+
+    task_id: str
+    conversion_type: str
+    conversion_ids: tuple[str, ...]
+    created_at: float | None  # epoch seconds
+    prompt: str | None
+
+
+def _epoch(value: Any) -> float | None:
+    number = _number(value)
+    if number is not None:
+        return number / 1000.0 if number > 1e11 else number  # milliseconds or seconds
+    text = _text(value)
+    if not text:
+        return None
+    from datetime import UTC, datetime
+
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
+
+
+def parse_musicgpt_history(payload: Any) -> tuple[list[HistoryEntry], str | None]:
+    """``byUser``: ``{success, conversions: [...], LastEvaluatedKey}`` → jobs and the next cursor.
+
+    The item shape is not documented; each item is read like a ``byId`` conversion (``task_id``,
+    ``conversion_id`` or ``conversion_id_1``/``_2``, ``conversionType``, ``createdAt``, ``prompt``)."""
+    data = _object(payload, MUSICGPT, "the history answer")
+    items = data.get("conversions")
+    if not isinstance(items, list):
+        raise _bad(MUSICGPT, "no conversion list in the history answer")
+    jobs: dict[str, HistoryEntry] = {}
+    for item in items:
+        if not isinstance(item, dict) or not _text(item.get("task_id")):
+            continue
+        task_id = str(_text(item.get("task_id")))
+        ids = [_text(item.get(k)) for k in ("conversion_id_1", "conversion_id_2", "conversion_id")]
+        found = tuple(i for i in ids if i and i != NO_SECOND_OUTPUT)
+        earlier = jobs.get(task_id)
+        merged = tuple(dict.fromkeys((*(earlier.conversion_ids if earlier else ()), *found)))
+        kind = _text(item.get("conversionType")) or _text(item.get("conversion_type")) or ""
+        created = _epoch(item.get("createdAt") if item.get("createdAt") is not None else item.get("created_at"))
+        prompt = _text(item.get("prompt")) or _text(item.get("music_style"))
+        jobs[task_id] = HistoryEntry(task_id, kind.upper(), merged, created, prompt)
+    cursor = data.get("LastEvaluatedKey")
+    if isinstance(cursor, dict | list):
+        cursor = json.dumps(cursor)
+    return list(jobs.values()), _text(cursor)

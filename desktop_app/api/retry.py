@@ -60,15 +60,19 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
-def may_retry(error: ServiceError, *, idempotent: bool) -> bool:
-    if not error.retryable:
-        return False
-    if idempotent:
-        return True
-    # A submit: only when the service certainly did not take the job.
+def nothing_accepted(error: ServiceError) -> bool:
+    """True when the service certainly did not take the request: it answered with an error (any
+    status, including a 200 that says ``success: false``), or the connection never opened."""
     if isinstance(error, NetworkError):
         return not error.request_sent
     return error.status is not None
+
+
+def may_retry(error: ServiceError, *, idempotent: bool) -> bool:
+    if not error.retryable:
+        return False
+    # A submit: only when the service certainly did not take the job.
+    return idempotent or nothing_accepted(error)
 
 
 def call_with_retry(

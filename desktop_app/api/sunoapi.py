@@ -2,11 +2,14 @@
 
 ``SunoApiClient(http, api_base, upload_base, api_key)``:
 
-- ``upload(path, on_progress=None, cancel=None) -> str``: ``POST {upload_base}/api/file-stream-upload``
-  (multipart ``file``, ``uploadPath``, ``fileName``) and returns ``data.downloadUrl``;
+- ``upload(path, file_name=None, on_progress=None, cancel=None) -> str``: ``POST
+  {upload_base}/api/file-stream-upload`` (multipart ``file``, ``uploadPath``, ``fileName``) and returns
+  ``data.downloadUrl``. The service stores by folder and name and overwrites a file of the same name,
+  so callers pass a name unique to their job (:func:`upload_name`);
 - ``submit(request, upload_url, cancel=None) -> SubmitReceipt``: ``POST /api/v1/generate/add-vocals``
   with the JSON body of :meth:`AddVocalsRequest.json_body`;
-- ``status(task_id, cancel=None) -> JobStatus``: ``GET /api/v1/generate/record-info?taskId=``.
+- ``status(task_id, cancel=None) -> JobStatus``: ``GET /api/v1/generate/record-info?taskId=``;
+- ``credits(cancel=None) -> float``: ``GET /api/v1/generate/credit``, the account's balance.
 
 ``Authorization: Bearer <key>`` on every call. The body's ``code`` decides, not only the HTTP
 status: 429 there means *no credits* and 405/430 mean *slow down*.
@@ -25,19 +28,27 @@ from desktop_app.api.models import AddVocalsRequest
 from desktop_app.api.results import (
     JobStatus,
     SubmitReceipt,
+    parse_suno_credit,
     parse_suno_status,
     parse_suno_submit,
     parse_suno_upload,
     suno_envelope,
 )
 from desktop_app.api.retry import RetryPolicy, call_with_retry
-from desktop_app.api.transport import json_of, send
+from desktop_app.api.transport import FETCHING_SUBMIT_TIMEOUT, json_of, send
 from desktop_app.api.upload import ProgressCallback, ProgressReader, mime_type, safe_file_name
 
 UPLOAD_PATH = "/api/file-stream-upload"
 ADD_VOCALS_PATH = "/api/v1/generate/add-vocals"
 RECORD_INFO_PATH = "/api/v1/generate/record-info"
+CREDIT_PATH = "/api/v1/generate/credit"
 UPLOAD_FOLDER = "retake"
+UPLOAD_RETENTION_SECONDS = 3 * 24 * 3600  # the upload docs: files are deleted after 3 days
+
+
+def upload_name(job_id: str, path: Path) -> str:
+    """A file name no other job uses: the job id, then the source's sanitised stem and suffix."""
+    return safe_file_name(f"{job_id}-{Path(path).name}")
 
 
 class SunoApiClient:
@@ -77,12 +88,13 @@ class SunoApiClient:
         self,
         path: Path,
         *,
+        file_name: str | None = None,
         on_progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
         on_retry=None,
     ) -> str:
         path = Path(path)
-        name = safe_file_name(path.name)
+        name = safe_file_name(file_name or path.name)
 
         def attempt() -> str:
             with path.open("rb") as handle:
@@ -107,9 +119,9 @@ class SunoApiClient:
         body = request.json_body(upload_url)
 
         def attempt() -> SubmitReceipt:
-            response = send(
-                self.http, self.service, "POST", self.api_base + ADD_VOCALS_PATH, json=body, headers=self._headers
-            )
+            # The service fetches uploadUrl before it answers: allow it the longer read timeout.
+            response = send(self.http, self.service, "POST", self.api_base + ADD_VOCALS_PATH, json=body,
+                            headers=self._headers, timeout=FETCHING_SUBMIT_TIMEOUT)  # fmt: skip
             return parse_suno_submit(self._data(response))
 
         return call_with_retry(
@@ -129,3 +141,12 @@ class SunoApiClient:
             return parse_suno_status(self._data(response))
 
         return call_with_retry(attempt, policy=self.policy, cancel=cancel, on_retry=on_retry, wait=self._wait)
+
+    def credits(self, *, cancel: threading.Event | None = None) -> float:
+        """The account's remaining credits (``GET /api/v1/generate/credit``)."""
+
+        def attempt() -> float:
+            response = send(self.http, self.service, "GET", self.api_base + CREDIT_PATH, headers=self._headers)
+            return parse_suno_credit(self._data(response))
+
+        return call_with_retry(attempt, policy=self.policy, cancel=cancel, wait=self._wait)

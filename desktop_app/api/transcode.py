@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop_app.api.limits import MB, UPLOAD_MP3_ABOVE_MB
 from desktop_app.api.upload import safe_file_name
 
 ACCEPTED_SUFFIXES = (".mp3", ".wav", ".m4a")
-DEFAULT_MP3_ABOVE_BYTES = 100 * 1024 * 1024
+DEFAULT_MP3_ABOVE_BYTES = UPLOAD_MP3_ABOVE_MB * MB
 _MAGIC = {
     ".wav": lambda head: head[:4] in (b"RIFF", b"RF64") and head[8:12] == b"WAVE",
     ".mp3": lambda head: head[:3] == b"ID3" or (head[0] == 0xFF and head[1] & 0xE0 == 0xE0),

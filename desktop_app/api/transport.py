@@ -7,9 +7,14 @@ a submit may be resent) and every error status into the typed error of ``errors.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
+import threading
+import weakref
 from typing import Any
 
+import httpcore
 import httpx
 
 from desktop_app import __version__
@@ -19,7 +24,55 @@ from desktop_app.api.retry import parse_retry_after
 
 # Uploads of a long WAV can take minutes; a stalled socket should not.
 DEFAULT_TIMEOUT = httpx.Timeout(connect=15.0, read=60.0, write=120.0, pool=30.0)
+# A submit that names an audio URL makes the service download it before it answers (MusicGPT's Cover
+# documents "could not be downloaded" as the submit's own 400), so its answer may take minutes.
+FETCHING_SUBMIT_TIMEOUT = httpx.Timeout(connect=15.0, read=300.0, write=120.0, pool=30.0)
 USER_AGENT = f"Retake/{__version__}"
+
+
+class _TrackingBackend(httpcore.SyncBackend):
+    """Opens sockets like httpcore does and remembers them, so :meth:`abort` can shut them all."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+        self.aborted = False
+
+    def connect_tcp(self, *args: Any, **kwargs: Any) -> httpcore.NetworkStream:
+        with self._lock:
+            if self.aborted:
+                raise httpcore.ConnectError("cancelled")
+        stream = super().connect_tcp(*args, **kwargs)
+        sock = stream.get_extra_info("socket")
+        with self._lock:
+            if isinstance(sock, socket.socket):
+                self._sockets.add(sock)
+            aborted = self.aborted
+        if aborted:  # cancelled while connecting
+            stream.close()
+            raise httpcore.ConnectError("cancelled")
+        return stream
+
+    def abort(self) -> None:
+        with self._lock:
+            self.aborted = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            with contextlib.suppress(OSError):  # shutdown, not close: it wakes a read blocked in another thread
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+class AbortableTransport(httpx.HTTPTransport):
+    """The default transport, plus :meth:`abort`: callable from any thread, it makes every request in
+    flight (a blocked read included) fail at once with a transport error, and every later one too."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._backend = _TrackingBackend()
+        self._pool._network_backend = self._backend  # httpcore's pool opens every connection through it
+
+    def abort(self) -> None:
+        self._backend.abort()
 
 
 def make_http_client(
@@ -28,7 +81,7 @@ def make_http_client(
     """A client with explicit timeouts and no automatic redirects to other hosts' credentials."""
     return httpx.Client(
         timeout=timeout or DEFAULT_TIMEOUT,
-        transport=transport,
+        transport=transport if transport is not None else AbortableTransport(),
         follow_redirects=False,
         headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
     )
@@ -88,4 +141,13 @@ def json_of(response: httpx.Response, service: str) -> Any:
         ) from exc
 
 
-__all__ = ["DEFAULT_TIMEOUT", "ServiceError", "json_of", "make_http_client", "send", "service_message_of"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "FETCHING_SUBMIT_TIMEOUT",
+    "AbortableTransport",
+    "ServiceError",
+    "json_of",
+    "make_http_client",
+    "send",
+    "service_message_of",
+]

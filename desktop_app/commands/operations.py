@@ -1,4 +1,4 @@
-"""``retake inpaint|remix|sing-over|cover|add-vocals SOURCE ...``: run one job to the end.
+"""``retake inpaint|remix|sing-over|cover|add-vocals|extend SOURCE ...``: run one job to the end.
 
 SOURCE is an audio file or an https:// URL. The job runs on ``--engine`` (``local`` by default;
 ``musicgpt``, ``sunoapi`` or a URL), shows progress on stderr, writes the takes and ``job.json``
@@ -12,21 +12,24 @@ import argparse
 import sys
 from pathlib import Path
 
-COMMANDS = ("inpaint", "remix", "sing-over", "cover", "add-vocals")
+COMMANDS = ("inpaint", "remix", "sing-over", "cover", "add-vocals", "extend")
 OPERATION_OF = {"inpaint": "inpaint", "remix": "remix", "sing-over": "sing_over", "cover": "cover",
-                "add-vocals": "add_vocals"}  # fmt: skip
+                "add-vocals": "add_vocals", "extend": "extend"}  # fmt: skip
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
+    from desktop_app.api.limits import DOWNLOAD_CAP_MB, UPLOAD_MP3_ABOVE_MB
+
     parser.add_argument("source", metavar="FILE", help="audio file (or an https:// URL the service can fetch)")
     parser.add_argument("--engine", default="local", help="local (default), musicgpt, sunoapi, or an engine URL")
     parser.add_argument("--out", type=Path, default=None, help="folder for the takes and job.json")
     parser.add_argument("--api-key", default=None, help="key for a real engine (else env var or keyring)")
     parser.add_argument("--webhook-url", default=None, help="advanced: passed to the service; Retake still polls")
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds to poll before asking to keep waiting")
-    parser.add_argument("--mp3-above-mb", type=float, default=100.0,
+    parser.add_argument("--mp3-above-mb", type=float, default=float(UPLOAD_MP3_ABOVE_MB),
                         help="convert unsupported sources to MP3 320k instead of WAV above this size")  # fmt: skip
-    parser.add_argument("--max-download-mb", type=float, default=1024.0, help="refuse takes larger than this")
+    parser.add_argument("--max-download-mb", type=float, default=float(DOWNLOAD_CAP_MB),
+                        help="refuse takes larger than this")  # fmt: skip
     parser.set_defaults(handler=run)
 
 
@@ -40,7 +43,18 @@ def _gender(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--gender", default=None, help="male, female or neutral")
 
 
+def _outputs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--takes", dest="num_outputs", type=int, default=2, choices=(1, 2),
+                        help="how many takes the service makes (num_outputs; default 2)")  # fmt: skip
+
+
+def _title(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--title", default=None, help="title of the new track (optional)")
+
+
 def add_parser(sub: argparse._SubParsersAction) -> None:
+    from desktop_app.api.models import ADD_VOCALS_MODELS, DEFAULT_ADD_VOCALS_MODEL
+
     p = sub.add_parser("inpaint", help="replace a region of a song (two takes)")
     _common(p)
     p.add_argument("--start", type=float, default=None, help="region start, seconds (or --lines)")
@@ -49,22 +63,34 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     _lyrics(p)
     p.add_argument("--lyrics-section", default=None, help="the new lyrics for the replaced region")
     _gender(p)
+    _outputs(p)
     # Lyrics: --lines A-B of --lyrics-file SONG.lrc choose the region and both lyrics fields.
     from desktop_app.commands.lyrics import add_inpaint_flags
 
     add_inpaint_flags(p)
+
+    p = sub.add_parser("extend", help="continue a song after a point (the part before it is kept)")
+    _common(p)
+    p.add_argument("--after", type=float, required=True, help="extend from this point, seconds")
+    p.add_argument("--prompt", required=True, help="how the continuation should sound")
+    _lyrics(p)
+    p.add_argument("--lyrics-section", default=None, help="the lyrics of the new part (max 3000 characters)")
+    _gender(p)
+    _outputs(p)
 
     p = sub.add_parser("remix", help="transform a whole track by a prompt (two takes)")
     _common(p)
     p.add_argument("--prompt", required=True)
     _lyrics(p)
     _gender(p)
+    _title(p)
 
     p = sub.add_parser("sing-over", help="sing lyrics over an instrumental (two takes)")
     _common(p)
     p.add_argument("--prompt", required=True, help="singing style, tone, genre")
     _lyrics(p, required=True)
     _gender(p)
+    _title(p)
 
     p = sub.add_parser("cover", help="re-sing a track with another voice (one take)")
     _common(p)
@@ -81,7 +107,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--style-weight", type=float, default=None, help="0..1 in steps of 0.01")
     p.add_argument("--weirdness", type=float, default=None, help="weirdness constraint, 0..1")
     p.add_argument("--audio-weight", type=float, default=None, help="0..1 in steps of 0.01")
-    p.add_argument("--model", default=None, help="V4_5PLUS (default), V5 or V5_5")
+    p.add_argument(
+        "--model", default=None, help=" or ".join(ADD_VOCALS_MODELS) + f" (default {DEFAULT_ADD_VOCALS_MODEL})"
+    )
 
 
 def _read_lyrics(args: argparse.Namespace) -> str | None:
@@ -114,11 +142,17 @@ def build_request(args: argparse.Namespace):
     if op == "inpaint":
         return models.InpaintRequest(**source, prompt=args.prompt, replace_start_at=args.start, replace_end_at=args.end,
                                      lyrics=_read_lyrics(args), lyrics_section_to_replace=args.lyrics_section,
-                                     gender=args.gender)  # fmt: skip
+                                     gender=args.gender, num_outputs=args.num_outputs)  # fmt: skip
+    if op == "extend":
+        return models.ExtendRequest(**source, prompt=args.prompt, extend_after=args.after, lyrics=_read_lyrics(args),
+                                    lyrics_section_to_extend=args.lyrics_section, gender=args.gender,
+                                    num_outputs=args.num_outputs)  # fmt: skip
     if op == "remix":
-        return models.RemixRequest(**source, prompt=args.prompt, lyrics=_read_lyrics(args), gender=args.gender)
+        return models.RemixRequest(**source, prompt=args.prompt, lyrics=_read_lyrics(args), gender=args.gender,
+                                   title=args.title)  # fmt: skip
     if op == "sing_over":
-        return models.SingOverRequest(**source, prompt=args.prompt, lyrics=_read_lyrics(args) or "", gender=args.gender)
+        return models.SingOverRequest(**source, prompt=args.prompt, lyrics=_read_lyrics(args) or "", gender=args.gender,
+                                      title=args.title)  # fmt: skip
     if op == "cover":
         return models.CoverRequest(**source, voice_id=args.voice, pitch=args.pitch)
     gender = {"male": "m", "female": "f"}.get((args.gender or "").lower(), args.gender)

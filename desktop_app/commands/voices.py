@@ -1,4 +1,8 @@
-"""``retake voices [--search Q]``: the voices a Cover can use (MusicGPT ``getAllVoices``/``searchVoices``)."""
+"""Account look-ups before paying.
+
+``retake voices [--search Q]``: the voices a Cover can use (MusicGPT ``getAllVoices``/``searchVoices``).
+``retake credits [--engine sunoapi|URL|local]``: the sunoapi.org balance (``GET /api/v1/generate/credit``).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import argparse
 import json
 import sys
 
-COMMANDS = ("voices",)
+COMMANDS = ("voices", "credits")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -18,6 +22,29 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--api-key", default=None)
     parser.add_argument("--json", action="store_true", help="one JSON object per voice")
     parser.set_defaults(handler=run)
+
+    parser = sub.add_parser("credits", help="the sunoapi.org balance (add vocals is paid from it)")
+    parser.add_argument("--engine", default="sunoapi", help="sunoapi (default), an engine URL, or local")
+    parser.add_argument("--api-key", default=None)
+    parser.set_defaults(handler=run_credits)
+
+
+def run_credits(args: argparse.Namespace) -> int:
+    from desktop_app.api.engines import parse_engine
+    from desktop_app.api.errors import ServiceError
+    from desktop_app.api.redact import install_log_redaction
+    from desktop_app.jobs.clients import ClientFactory
+
+    install_log_redaction()
+    try:
+        keys = {parse_engine(args.engine).name: args.api_key} if args.api_key else None
+        with ClientFactory(api_keys=keys) as factory, factory(args.engine) as clients:
+            balance = clients.sunoapi.credits()
+    except ServiceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"{balance:.0f}" if float(balance).is_integer() else f"{balance}")
+    return 0
 
 
 def run(args: argparse.Namespace) -> int:

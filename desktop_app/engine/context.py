@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import json
+import logging
 from dataclasses import dataclass, field
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from desktop_app.engine.faults import CallFaults, Fault, FaultPlan
 from desktop_app.engine.store import JobStore
@@ -88,12 +90,39 @@ def _seconds(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-async def take_faults(ctx: EngineContext, route: str) -> CallFaults:
+async def take_faults(ctx: EngineContext, route: str, suffix: str = "") -> CallFaults:
     """Consume this call's faults and wait out any ``slow`` delay (without blocking other requests)."""
-    faults = ctx.faults.for_call(route)
+    faults = ctx.faults.for_call(route, suffix)
     if faults.delay:
         await asyncio.sleep(faults.delay)
     return faults
+
+
+def lost_answer(body: dict) -> Response:
+    """The ``lost`` fault: headers promise the answer, then the connection drops before it arrives."""
+    data = json.dumps(body).encode()
+
+    async def never_finished():
+        yield b""
+        raise LostAnswer("the submit's answer was dropped (fault plan: lost)")
+
+    return StreamingResponse(never_finished(), media_type="application/json",
+                             headers={"Content-Length": str(len(data))})  # fmt: skip
+
+
+class SimulatedDrop(Exception):
+    """Raised inside a streaming body to drop the connection on purpose (a fault): never logged as a crash."""
+
+
+class LostAnswer(SimulatedDrop):
+    """The ``lost`` fault: the submit's answer is dropped."""
+
+
+class QuietSimulatedDrops(logging.Filter):
+    """Keeps uvicorn from printing "Exception in ASGI application" for a connection a fault dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], SimulatedDrop))
 
 
 def fault_response(fault: Fault, api: str) -> Response:

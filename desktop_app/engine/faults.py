@@ -11,15 +11,25 @@ Grammar (documented in the README, "Local engine faults")::
                                          routes STATUS is the envelope ``code`` (HTTP 200)
             | slow=SECONDS               answer after SECONDS
             | fail [ "=" JOB_STATUS ]    the job this submit creates ends FAILED (sunoapi:
-                                         GENERATE_AUDIO_FAILED) or the named status
+                                         GENERATE_AUDIO_FAILED) or the named status; CALLBACK_EXCEPTION
+                                         comes after the audio is made, so its record lists the tracks
             | error                      the job ends ERROR (sunoapi: CREATE_TASK_FAILED)
             | stuck                      the job stays in processing forever
+            | lost                       (submit routes) the job is created and runs, but its answer never
+                                         arrives: the connection drops after the headers
+            | late-audio [ "=" N ]       (add-vocals) the finished record lists its last track without an
+                                         audioUrl for N more record-info calls (default 1)
             | cut=FRACTION               (files) the download stops after FRACTION of the bytes and the
                                          connection drops (Content-Length promised the whole file)
             | short=FRACTION             (files) a complete-looking response holding only FRACTION of the file
+            | expired [ "=" wav | mp3 ]  (files) the link has expired: 403 AccessDenied, as storage answers;
+                                         only WAV (or MP3) links when named, COUNT counts refused downloads
+            | expired                    (upload) the file is accepted, then deleted at once, as if its three
+                                         days had passed: the add-vocals call cannot fetch it (code 451)
     COUNT  := N | "*"                    how many matching calls it applies to (default 1; * = every call)
 
-Examples: ``inpaint:429@5x2``, ``byid:slow=1.5x*``, ``add-vocals:455``, ``cover:fail``, ``files:cut=0.5``.
+Examples: ``inpaint:429@5x2``, ``byid:slow=1.5x*``, ``add-vocals:455``, ``cover:fail``, ``files:cut=0.5``,
+``files:expired=wavx*``, ``upload:expired``, ``inpaint:lost``, ``add-vocals:late-audio=2``.
 """
 
 from __future__ import annotations
@@ -28,10 +38,12 @@ import re
 import threading
 from dataclasses import dataclass, field
 
-MUSICGPT_ROUTES = ("inpaint", "remix", "sing_over_instrumental", "cover", "byid", "getallvoices", "searchvoices")
+MUSICGPT_ROUTES = (
+    "inpaint", "remix", "sing_over_instrumental", "cover", "extend", "byid", "byuser", "getallvoices", "searchvoices",
+)  # fmt: skip
 SUNOAPI_ROUTES = ("upload", "add-vocals", "record-info", "credit")
 FILE_ROUTES = ("files",)
-SUBMIT_ROUTES = ("inpaint", "remix", "sing_over_instrumental", "cover", "add-vocals")
+SUBMIT_ROUTES = ("inpaint", "remix", "sing_over_instrumental", "cover", "extend", "add-vocals")
 GROUPS = {
     "musicgpt": MUSICGPT_ROUTES,
     "sunoapi": SUNOAPI_ROUTES,
@@ -49,12 +61,14 @@ class FaultSpecError(ValueError):
 @dataclass
 class Fault:
     routes: tuple[str, ...]
-    kind: str  # "status" | "slow" | "job" | "cut" | "short"
+    kind: str  # "status" | "slow" | "job" | "cut" | "short" | "lost" | "late" | "expired"
     status: int = 0
     retry_after: float | None = None
     seconds: float = 0.0
     job_status: str = ""  # "FAILED", "ERROR", "stuck", or a sunoapi status
     fraction: float = 1.0
+    count: int = 0  # late-audio: how many record-info calls lack the audio
+    what: str = ""  # expired: "wav", "mp3" or "" (any file)
     remaining: int | None = 1  # None = every call
     text: str = ""
 
@@ -73,6 +87,8 @@ class CallFaults:
     status: Fault | None = None
     delay: float = 0.0
     download: Fault | None = None
+    lost: bool = False
+    expired: bool = False
     notes: list[str] = field(default_factory=list)
 
 
@@ -142,6 +158,17 @@ def _parse_effect(effect: str, text: str) -> Fault:
         return Fault((), "job", job_status=status)
     if name_lower in ("error", "stuck") and not value:
         return Fault((), "job", job_status="ERROR" if name_lower == "error" else "stuck")
+    if name_lower == "lost" and not value:
+        return Fault((), "lost")
+    if name_lower == "late-audio":
+        polls = _number(value, text, "late-audio") if value else 1
+        if polls < 1 or polls != int(polls):
+            raise FaultSpecError(f"fault “{text}”: late-audio takes a whole number of calls, at least 1")
+        return Fault((), "late", count=int(polls))
+    if name_lower == "expired":
+        if value.lower() not in ("", "wav", "mp3"):
+            raise FaultSpecError(f"fault “{text}”: expired takes wav or mp3 (or nothing: every file)")
+        return Fault((), "expired", what=value.lower())
     if name_lower in ("cut", "short"):
         fraction = _number(value, text, name_lower)
         if not 0 <= fraction < 1:
@@ -149,7 +176,7 @@ def _parse_effect(effect: str, text: str) -> Fault:
         return Fault((), name_lower, fraction=fraction)
     raise FaultSpecError(
         f"fault “{text}”: unknown effect “{effect}” (STATUS[@SECONDS], slow=S, fail[=STATUS], error, stuck, "
-        "cut=F, short=F)"
+        "lost, late-audio[=N], cut=F, short=F, expired[=wav|mp3])"
     )
 
 
@@ -162,6 +189,18 @@ def _check_effect_fits_routes(fault: Fault, text: str) -> None:
         fault.routes = tuple(r for r in fault.routes if r in FILE_ROUTES)
         if not fault.routes:
             raise FaultSpecError(f"fault “{text}”: {fault.kind} applies to downloads (route “files”)")
+    if fault.kind == "lost":
+        fault.routes = tuple(r for r in fault.routes if r in SUBMIT_ROUTES)
+        if not fault.routes:
+            raise FaultSpecError(f"fault “{text}”: lost applies to submit routes ({', '.join(SUBMIT_ROUTES)})")
+    if fault.kind == "late":
+        fault.routes = tuple(r for r in fault.routes if r == "add-vocals")
+        if not fault.routes:
+            raise FaultSpecError(f"fault “{text}”: late-audio applies to add-vocals")
+    if fault.kind == "expired":
+        fault.routes = tuple(r for r in fault.routes if r in ("files", "upload"))
+        if not fault.routes or (fault.what and fault.routes != ("files",)):
+            raise FaultSpecError(f"fault “{text}”: expired applies to files (expired[=wav|mp3]) or upload")
 
 
 class FaultPlan:
@@ -178,14 +217,23 @@ class FaultPlan:
             self._faults = faults
             self.spec = spec or ""
 
-    def for_call(self, route: str) -> CallFaults:
-        """Take what applies to one call of ``route`` (a status, a delay, a job or download fault)."""
+    def for_call(self, route: str, suffix: str = "") -> CallFaults:
+        """Take what applies to one call of ``route`` (a status, a delay, a job or download fault);
+        ``suffix`` is the file type a ``files`` call asks for ("wav", "mp3")."""
         result = CallFaults()
         with self._lock:
             for fault in self._faults:
                 if not fault.applies_to(route):
                     continue
-                if fault.kind == "slow":
+                if fault.kind == "expired":
+                    if result.expired or (fault.what and fault.what != suffix.lower()):
+                        continue
+                    result.expired = True
+                elif fault.kind == "lost":
+                    if result.lost:
+                        continue
+                    result.lost = True
+                elif fault.kind == "slow":
                     result.delay += fault.seconds
                 elif fault.kind == "status" and result.status is None:
                     result.status = fault
@@ -198,10 +246,11 @@ class FaultPlan:
         return result
 
     def take_job(self, route: str) -> Fault | None:
-        """The job fault for a job being created by ``route``, consumed only now (a refused submit keeps it)."""
+        """The job fault (or late-audio) for a job being created by ``route``, consumed only now (a refused
+        submit keeps it)."""
         with self._lock:
             for fault in self._faults:
-                if fault.kind == "job" and fault.applies_to(route):
+                if fault.kind in ("job", "late") and fault.applies_to(route):
                     fault.consume()
                     return fault
         return None

@@ -2,7 +2,7 @@
 
 The ``files`` route honours the download faults: ``cut`` promises the whole file in Content-Length
 and drops the connection part-way; ``short`` sends a complete-looking response that holds only
-part of the file.
+part of the file; ``expired`` answers 403 with the XML body storage sends for an expired link.
 """
 
 from __future__ import annotations
@@ -14,12 +14,16 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from desktop_app.engine.context import EngineContext, fault_response, take_faults
+from desktop_app.engine.context import EngineContext, SimulatedDrop, fault_response, take_faults
 
+EXPIRED_BODY = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Request has expired'
+    "</Message></Error>"
+)
 MEDIA_TYPES = {".mp3": "audio/mpeg", ".wav": "audio/wav", ".flac": "audio/flac", ".m4a": "audio/mp4"}
 
 
-class DownloadCut(Exception):
+class DownloadCut(SimulatedDrop):
     """Raised inside a streaming body to drop the connection (the ``cut`` fault)."""
 
 
@@ -42,9 +46,12 @@ def _resolve(root: Path, *parts: str) -> Path | None:
 
 async def serve_file(request: Request) -> Response:
     ctx: EngineContext = request.app.state.ctx
-    faults = await take_faults(ctx, "files")
+    suffix = Path(request.path_params["rest"]).suffix.lstrip(".")
+    faults = await take_faults(ctx, "files", suffix)
     if faults.status:
         return fault_response(faults.status, "files")
+    if faults.expired:
+        return Response(EXPIRED_BODY, status_code=403, media_type="application/xml")
     kind = request.path_params["kind"]
     if kind not in ("conversions", "uploads"):
         return Response("Not found", status_code=404, media_type="text/plain")

@@ -81,6 +81,8 @@ async def fetch_url(url: str, folder: Path, own_base: str, own_root: Path) -> Pa
             "fetches from this computer (upload the file instead).",
         )
     local = _own_file(url, own_base, own_root)
+    if local is None and own_base and url.startswith(own_base + "/files/"):
+        raise IntakeError("download", "The file could not be downloaded from the provided URL (it no longer exists).")
     name = safe_name(unquote(urlsplit(url).path.rsplit("/", 1)[-1]) or "audio")
     target = folder / name
     if local is not None:

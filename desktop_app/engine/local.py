@@ -20,13 +20,14 @@ from pathlib import Path
 import uvicorn
 
 from desktop_app.engine.app import build_app
-from desktop_app.engine.context import EngineContext
+from desktop_app.engine.context import EngineContext, QuietSimulatedDrops
 from desktop_app.engine.faults import FaultPlan
 from desktop_app.engine.musicgpt_routes import PREFIX
 from desktop_app.engine.store import JobStore
 from desktop_app.engine.worker import JobRunner
 
 log = logging.getLogger(__name__)
+_QUIET = QuietSimulatedDrops()
 
 FAULTS_ENV = "RETAKE_ENGINE_FAULTS"
 HOST = "127.0.0.1"
@@ -86,6 +87,9 @@ class LocalEngine:
         with self._lock:
             if self.running:
                 return self
+            uvicorn_errors = logging.getLogger("uvicorn.error")
+            if _QUIET not in uvicorn_errors.filters:  # a fault's dropped connection is not a crash
+                uvicorn_errors.addFilter(_QUIET)
             # proto=IPPROTO_TCP matters: asyncio only sets TCP_NODELAY on accepted sockets whose proto says
             # TCP, and without it Nagle + delayed ACK add ~40 ms to every small response.
             sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)

@@ -4,11 +4,17 @@ Same paths, fields, limits, status codes and JSON shapes as docs.musicgpt.com (s
 ``reference/api.md``): multipart or urlencoded forms, the raw key in ``Authorization``, 422 for a
 missing field or audio, 400 for an audio URL that cannot be downloaded, two conversion ids per
 two-output job and one ``conversion`` object holding both takes from ``GET /byId``.
+
+``num_outputs`` (inpaint, extend; 1 or 2) defaults to 1 as the service's changelog says: one take and
+``conversion_id_2: "single_song_generation_request"``. Remix and sing-over make two. ``GET /byUser``
+lists the account's conversions (newest first by default, ``LastEvaluatedKey`` as the cursor).
 """
 
 from __future__ import annotations
 
 import shutil
+import time
+from datetime import datetime
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -16,9 +22,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from desktop_app.engine import voices
-from desktop_app.engine.context import EngineContext, fault_response, musicgpt_error, take_faults
+from desktop_app.engine.context import EngineContext, fault_response, lost_answer, musicgpt_error, take_faults
 from desktop_app.engine.intake import IntakeError, fetch_url, inspect, save_upload
-from desktop_app.engine.results import musicgpt_conversion
+from desktop_app.engine.results import iso, musicgpt_conversion
 from desktop_app.engine.store import Job, Take, new_id
 from desktop_app.engine.worker import eta_int
 
@@ -38,7 +44,9 @@ SUBMIT_MESSAGES = {
     "REMIX": "Remix request submitted successfully",
     "SING_OVER_INSTRUMENTAL": "Sing Over Instrumental request submitted successfully",
     "COVER": "Message published to queue",
+    "EXTEND": "Extend request submitted successfully",
 }
+SELECTABLE_OUTPUTS = ("INPAINT", "EXTEND")  # num_outputs is documented for these; default 1
 SINGLE_OUTPUT_PLACEHOLDER = "single_song_generation_request"
 
 
@@ -49,7 +57,8 @@ def _issue(field: str, msg: str, kind: str) -> dict:
 def _validate(kind: str, fields: dict[str, str]) -> list[dict]:
     issues = []
     required = {"INPAINT": ("prompt", "replace_start_at", "replace_end_at"), "REMIX": ("prompt",),
-                "SING_OVER_INSTRUMENTAL": ("prompt", "lyrics"), "COVER": ("voice_id",)}[kind]  # fmt: skip
+                "SING_OVER_INSTRUMENTAL": ("prompt", "lyrics"), "COVER": ("voice_id",),
+                "EXTEND": ("extend_after",)}[kind]  # fmt: skip
     for name in required:
         if name not in fields:
             issues.append(_issue(name, "Field required", "missing"))
@@ -57,12 +66,13 @@ def _validate(kind: str, fields: dict[str, str]) -> list[dict]:
         issues.append(_issue("prompt", f"String should have at most {PROMPT_MAX} characters", "string_too_long"))
     if len(fields.get("lyrics", "")) > LYRICS_MAX:
         issues.append(_issue("lyrics", f"String should have at most {LYRICS_MAX} characters", "string_too_long"))
-    if len(fields.get("lyrics_section_to_replace", "")) > SECTION_LYRICS_MAX:
-        issues.append(_issue("lyrics_section_to_replace", f"String should have at most {SECTION_LYRICS_MAX} "
-                             "characters", "string_too_long"))  # fmt: skip
+    for name in ("lyrics_section_to_replace", "lyrics_section_to_extend"):
+        if len(fields.get(name, "")) > SECTION_LYRICS_MAX:
+            issues.append(_issue(name, f"String should have at most {SECTION_LYRICS_MAX} characters",
+                                 "string_too_long"))  # fmt: skip
     if "gender" in fields and fields["gender"] not in GENDERS:
         issues.append(_issue("gender", "Input should be 'male', 'female' or 'neutral'", "enum"))
-    for name in ("replace_start_at", "replace_end_at"):
+    for name in ("replace_start_at", "replace_end_at", "extend_after"):
         if name in fields and _float(fields[name]) is None:
             issues.append(_issue(name, "Input should be a valid number", "float_parsing"))
     if "num_outputs" in fields and fields["num_outputs"] not in ("1", "2"):
@@ -82,6 +92,15 @@ def _float(text: str) -> float | None:
     except ValueError:
         return None
     return value if value == value and abs(value) != float("inf") else None
+
+
+def _extend_issues(fields: dict[str, str], duration: float) -> list[dict]:
+    after = float(fields["extend_after"])
+    if after <= 0:
+        return [_issue("extend_after", "extend_after must be greater than 0", "value_error")]
+    if after > duration + 0.05:
+        return [_issue("extend_after", f"extend_after is past the end of the audio ({duration:.2f} s)", "value_error")]
+    return []
 
 
 def _region_issues(fields: dict[str, str], duration: float) -> list[dict]:
@@ -130,13 +149,17 @@ async def _submit(request: Request, route: str, kind: str) -> Response:
         return musicgpt_error(status, exc.message)
     finally:
         await form.close()
-    if kind == "INPAINT":
-        issues = _region_issues(fields, input_info["duration"])
+    if kind in ("INPAINT", "EXTEND"):
+        check = _region_issues if kind == "INPAINT" else _extend_issues
+        issues = check(fields, input_info["duration"])
         if issues:
             shutil.rmtree(folder, ignore_errors=True)
             return musicgpt_error(422, issues[0]["msg"], detail=issues)
 
-    outputs = 1 if kind == "COVER" or fields.get("num_outputs") == "1" else 2
+    if kind in SELECTABLE_OUTPUTS:
+        outputs = 2 if fields.get("num_outputs") == "2" else 1
+    else:
+        outputs = 1 if kind == "COVER" or fields.get("num_outputs") == "1" else 2
     params = {k: v for k, v in fields.items() if k != "audio_url"} | {"num_outputs": outputs}
     if "audio_url" in fields:
         params["audio_url"] = fields["audio_url"]
@@ -158,11 +181,12 @@ async def _submit(request: Request, route: str, kind: str) -> Response:
             "status": "IN_QUEUE",
             "engine": "local",
         }
-        return JSONResponse(body)  # fmt: skip
+        return lost_answer(body) if faults.lost else JSONResponse(body)
     second = job.takes[1].conversion_id if outputs == 2 else SINGLE_OUTPUT_PLACEHOLDER
-    return JSONResponse({"success": True, "message": SUBMIT_MESSAGES[kind], "task_id": task_id,
-                         "conversion_id_1": job.takes[0].conversion_id, "conversion_id_2": second, "eta": eta,
-                         "credit_estimate": 0, "engine": "local"})  # fmt: skip
+    body = {"success": True, "message": SUBMIT_MESSAGES[kind], "task_id": task_id,
+            "conversion_id_1": job.takes[0].conversion_id, "conversion_id_2": second, "eta": eta,
+            "credit_estimate": 0, "engine": "local"}  # fmt: skip
+    return lost_answer(body) if faults.lost else JSONResponse(body)
 
 
 async def inpaint(request: Request) -> Response:
@@ -181,6 +205,68 @@ async def cover(request: Request) -> Response:
     return await _submit(request, "cover", "COVER")
 
 
+async def extend(request: Request) -> Response:
+    return await _submit(request, "extend", "EXTEND")
+
+
+def _when(text: str | None) -> float | None:
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return -1.0
+    return moment.timestamp() if moment.tzinfo else time.mktime(moment.timetuple())
+
+
+async def by_user(request: Request) -> Response:
+    """The account's conversions, one item per conversion id (both of a two-output job)."""
+    ctx: EngineContext = request.app.state.ctx
+    faults = await take_faults(ctx, "byuser")
+    if faults.status:
+        return fault_response(faults.status, "musicgpt")
+    if not ctx.musicgpt_authorized(request):
+        return musicgpt_error(401)
+    query = request.query_params
+    kind = query.get("conversionType", "")
+    start, end = _when(query.get("startDate")), _when(query.get("endDate"))
+    order = query.get("sortOrder", "DESC").upper()
+    try:
+        limit = int(query.get("limit", "20"))
+    except ValueError:
+        limit = 0
+    issues: list[dict] = []
+    if kind and kind not in CONVERSION_TYPES:
+        issues.append({"loc": ["query", "conversionType"], "msg": "Input should be a valid conversionType",
+                       "type": "enum"})  # fmt: skip
+    if -1.0 in (start, end):
+        issues.append({"loc": ["query", "startDate"], "msg": "Dates must be ISO 8601", "type": "datetime_parsing"})
+    if order not in ("ASC", "DESC") or not 1 <= limit <= 100:
+        issues.append({"loc": ["query", "limit"], "msg": "sortOrder is ASC or DESC; limit 1 to 100", "type": "value"})
+    if issues:
+        return musicgpt_error(422, "; ".join(str(i["msg"]) for i in issues), detail=issues)
+    items = []
+    for job in ctx.store.all():
+        if job.api != "musicgpt" or (kind and job.kind != kind):
+            continue
+        if (start is not None and job.created_at < start) or (end is not None and job.created_at > end):
+            continue
+        conversion = musicgpt_conversion(job, ctx.base_url, ctx.runner.eta(job))
+        for take in job.takes:
+            items.append({**conversion, "conversion_id": take.conversion_id, "createdAt": iso(job.created_at),
+                          "created_at_ms": round(job.created_at * 1000)})  # fmt: skip
+    items.sort(key=lambda i: (i["created_at_ms"], i["conversion_id"]), reverse=order == "DESC")
+    cursor = query.get("LastEvaluatedKey")
+    if cursor:
+        position = next((n for n, i in enumerate(items) if i["conversion_id"] == cursor), None)
+        if position is None:
+            return musicgpt_error(422, "LastEvaluatedKey does not name a conversion of this listing")
+        items = items[position + 1 :]
+    page, rest = items[:limit], items[limit:]
+    next_key = page[-1]["conversion_id"] if rest else None
+    return JSONResponse({"success": True, "conversions": page, "LastEvaluatedKey": next_key})
+
+
 async def by_id(request: Request) -> Response:
     ctx: EngineContext = request.app.state.ctx
     faults = await take_faults(ctx, "byid")
@@ -190,7 +276,7 @@ async def by_id(request: Request) -> Response:
         return musicgpt_error(401)
     query = request.query_params
     kind = query.get("conversionType", "")
-    issues = []
+    issues: list[dict] = []
     if kind not in CONVERSION_TYPES:
         issues.append({"loc": ["query", "conversionType"], "msg": "Field required" if not kind else
                        "Input should be a valid conversionType", "type": "enum"})  # fmt: skip
@@ -257,6 +343,8 @@ ROUTES = [
     Route(f"{PREFIX}/Remix", remix, methods=["POST"]),
     Route(f"{PREFIX}/sing_over_instrumental", sing_over_instrumental, methods=["POST"]),
     Route(f"{PREFIX}/Cover", cover, methods=["POST"]),
+    Route(f"{PREFIX}/extend", extend, methods=["POST"]),
+    Route(f"{PREFIX}/byUser", by_user, methods=["GET"]),
     Route(f"{PREFIX}/byId", by_id, methods=["GET"]),
     Route(f"{PREFIX}/getAllVoices", get_all_voices, methods=["GET"]),
     Route(f"{PREFIX}/searchVoices", search_voices, methods=["GET"]),

@@ -15,7 +15,7 @@ import numpy as np
 
 from desktop_app.audio import AudioError, load
 from desktop_app.engine import takefiles, voices
-from desktop_app.engine.dsp import cover, inpaint, remix, vocals
+from desktop_app.engine.dsp import cover, extend, inpaint, remix, vocals
 from desktop_app.engine.dsp.inpaint import NothingToBorrowError
 from desktop_app.engine.store import Job, Take
 
@@ -31,6 +31,7 @@ KIND_TITLES = {
     "SING_OVER_INSTRUMENTAL": "Sing over instrumental",
     "COVER": "Cover",
     "ADD_VOCALS": "Add vocals",
+    "EXTEND": "Extend",
 }
 
 
@@ -69,6 +70,21 @@ def run(job: Job, input_path: Path, out_dir: Path) -> list[Take]:
                     **b.as_dict(rate, end - start)} for b in result.borrows]  # fmt: skip
         stamps = [[_marker(f"[Inpainted: borrowed from {_clock(b.source_start / rate)}]", start / rate, end / rate)]
                   for b in result.borrows]  # fmt: skip
+    elif job.kind == "EXTEND":
+        after = min(clip.frames, round(float(params["extend_after"]) * rate))
+        grown = extend.extend(samples, rate, after, count=len(job.takes))
+        outputs = grown.takes
+        details = [
+            {
+                "method": "self-similarity continuation",
+                "tempo_bpm": _round(grown.tempo_bpm),
+                "extend_after": round(after / rate, 4),
+                **c.as_dict(rate),
+            }
+            for c in grown.continuations
+        ]
+        stamps = [[_marker(f"[Extended: continues from {_clock(c.source_start / rate)}]", after / rate,
+                           len(t) / rate)] for c, t in zip(grown.continuations, outputs, strict=True)]  # fmt: skip
     elif job.kind == "REMIX":
         outputs, details = remix.remix(samples, rate, params.get("prompt", ""), seed=_seed(job))
         stamps = [
@@ -113,6 +129,8 @@ def _lyrics(job: Job) -> str:
     params = job.params
     if job.kind == "INPAINT":
         return params.get("lyrics_section_to_replace") or params.get("lyrics", "")
+    if job.kind == "EXTEND":
+        return params.get("lyrics_section_to_extend") or params.get("lyrics", "")
     if job.kind == "ADD_VOCALS":
         return params.get("prompt", "")
     return params.get("lyrics") or "[Instrumental]"

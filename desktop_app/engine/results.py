@@ -68,8 +68,8 @@ def musicgpt_conversion(job: Job, base_url: str, eta: float) -> dict:
     return body
 
 
-_ECHOED = ("prompt", "lyrics", "lyrics_section_to_replace", "gender", "replace_start_at", "replace_end_at",
-           "voice_id", "pitch")  # fmt: skip
+_ECHOED = ("prompt", "lyrics", "lyrics_section_to_replace", "lyrics_section_to_extend", "gender",
+           "replace_start_at", "replace_end_at", "extend_after", "voice_id", "pitch", "title")  # fmt: skip
 
 
 def _title(job: Job) -> str:
@@ -80,7 +80,7 @@ def sunoapi_status(job: Job) -> str:
     if job.status == QUEUED:
         return "PENDING"
     if job.status == COMPLETED:
-        return "SUCCESS"
+        return job.failure_status or "SUCCESS"  # CALLBACK_EXCEPTION: made, but the callback failed
     if job.status == FAILED:
         return job.failure_status or "GENERATE_AUDIO_FAILED"
     return "FIRST_SUCCESS" if job.takes and job.takes[0].mp3 else "TEXT_SUCCESS"
@@ -89,7 +89,7 @@ def sunoapi_status(job: Job) -> str:
 def sunoapi_record(job: Job, base_url: str) -> dict:
     status = sunoapi_status(job)
     items = []
-    if status in ("FIRST_SUCCESS", "SUCCESS"):
+    if job.takes and job.takes[0].mp3:  # FIRST_SUCCESS, SUCCESS, or CALLBACK_EXCEPTION after the audio
         for number, take in enumerate(job.takes, start=1):
             mp3 = file_url(base_url, take.mp3) if take.mp3 else ""
             items.append({
@@ -108,7 +108,7 @@ def sunoapi_record(job: Job, base_url: str) -> dict:
                 "duration": take.duration,
                 "engine": "local",
             })  # fmt: skip
-    failed = job.status == FAILED
+    failed = job.status == FAILED or status == "CALLBACK_EXCEPTION"
     return {
         "taskId": job.task_id,
         "parentMusicId": "",

@@ -6,7 +6,7 @@ Layout of the data folder::
     inputs/<task_id>/<name>           the audio the job was submitted with
     conversions/<conversion_id>.wav   the takes, served under /files/conversions/
     conversions/<conversion_id>.mp3
-    uploads/<upload_id>/<name>        sunoapi file uploads, served under /files/uploads/
+    uploads/<uploadPath>/<fileName>   sunoapi file uploads (same path and name overwrite), under /files/uploads/
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ class Take:
 @dataclass
 class Job:
     task_id: str
-    kind: str  # INPAINT | REMIX | SING_OVER_INSTRUMENTAL | COVER | ADD_VOCALS
+    kind: str  # INPAINT | REMIX | SING_OVER_INSTRUMENTAL | COVER | EXTEND | ADD_VOCALS
     api: str  # musicgpt | sunoapi
     params: dict
     input_name: str  # file name under inputs/<task_id>/
@@ -53,6 +53,7 @@ class Job:
     message: str = ""
     eta_seconds: float = 0.0
     fault: str = ""  # job fault from the fault plan: a failure status or "stuck"
+    late_audio: int = 0  # record-info calls still to answer without the last track's audioUrl (fault)
     created_at: float = field(default_factory=time.time)
     updated_at: float = field(default_factory=time.time)
     started_at: float | None = None
@@ -155,6 +156,10 @@ class JobStore:
         with self._lock:
             task_id = self._by_conversion.get(conversion_id)
             return self._jobs.get(task_id) if task_id else None
+
+    def all(self) -> list[Job]:
+        with self._lock:
+            return sorted(self._jobs.values(), key=lambda j: j.created_at)
 
     def unfinished(self) -> list[Job]:
         with self._lock:

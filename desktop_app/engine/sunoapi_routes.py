@@ -1,5 +1,8 @@
 """sunoapi.org's upload, add-vocals, record-info and credit endpoints as the local engine serves them.
 
+Uploads are stored by ``uploadPath`` and ``fileName``; a second upload of the same name replaces the
+first, as the real upload service does (so two jobs must never share a name).
+
 Bearer auth, the ``{code, msg, data}`` envelope with failures in ``code`` (HTTP 200), camelCase
 polling keys, ``data.param`` as a JSON string, statuses PENDING → TEXT_SUCCESS → FIRST_SUCCESS →
 SUCCESS or a documented failure status.
@@ -8,17 +11,20 @@ SUCCESS or a documented failure status.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import time
 from decimal import Decimal, InvalidOperation
+from urllib.parse import quote
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from desktop_app.engine.context import EngineContext, fault_response, sunoapi_reply, take_faults
+from desktop_app.api.models import ADD_VOCALS_MODELS
+from desktop_app.engine.context import EngineContext, fault_response, lost_answer, sunoapi_reply, take_faults
 from desktop_app.engine.intake import IntakeError, fetch_url, inspect, safe_name, save_upload
 from desktop_app.engine.results import sunoapi_record
 from desktop_app.engine.store import Job, Take, new_id
@@ -28,7 +34,7 @@ TITLE_MAX = 80
 PROMPT_MAX = 5000
 STYLE_MAX = 1000
 NEGATIVE_TAGS_MAX = 200
-MODELS = ("V4_5PLUS", "V5", "V5_5")
+MODELS = ADD_VOCALS_MODELS  # the OpenAPI enum, shared with the client
 LOCAL_CREDITS = 1_000_000  # the local engine costs nothing; a large balance keeps clients' checks happy
 
 
@@ -43,10 +49,12 @@ async def _guard(request: Request, route: str) -> Response | None:
 
 
 async def file_stream_upload(request: Request) -> Response:
-    refused = await _guard(request, "upload")
-    if refused:
-        return refused
     ctx: EngineContext = request.app.state.ctx
+    faults = await take_faults(ctx, "upload")
+    if faults.status:
+        return fault_response(faults.status, "sunoapi")
+    if not ctx.sunoapi_authorized(request):
+        return sunoapi_reply(401, "Unauthorized access: send Authorization: Bearer <API key>")
     try:
         form = await request.form(max_files=2, max_fields=16)
     except Exception as exc:
@@ -59,23 +67,31 @@ async def file_stream_upload(request: Request) -> Response:
         if not upload_path or isinstance(form.get("uploadPath"), UploadFile):
             return sunoapi_reply(400, "Invalid parameters: uploadPath is required")
         file_name = safe_name(str(form.get("fileName") or upload.filename or "upload"))
-        upload_id = new_id()
-        folder = ctx.store.uploads_dir / upload_id
-        folder.mkdir(parents=True)
+        clean_path = "/".join(safe_name(p) for p in upload_path.split("/") if p.strip(" ."))
+        folder = ctx.store.uploads_dir.joinpath(*clean_path.split("/")) if clean_path else ctx.store.uploads_dir
+        staging = ctx.store.uploads_dir / ".incoming" / new_id()
+        staging.mkdir(parents=True)
         upload.filename = file_name
         try:
-            stored = await save_upload(upload, folder)
+            received = await save_upload(upload, staging)
         except IntakeError as exc:
-            shutil.rmtree(folder, ignore_errors=True)
+            shutil.rmtree(staging, ignore_errors=True)
             return sunoapi_reply(413 if exc.kind == "too_large" else 400, exc.message)
+        folder.mkdir(parents=True, exist_ok=True)
+        stored = folder / received.name
+        os.replace(received, stored)  # same path and name: the newer file wins, as on the real service
+        shutil.rmtree(staging, ignore_errors=True)
     finally:
         await form.close()
-    clean_path = "/".join(safe_name(p) for p in upload_path.split("/") if p.strip(" ."))
+    relative = f"{clean_path}/{stored.name}" if clean_path else stored.name
+    size = stored.stat().st_size
+    if faults.expired:  # as if the service's three days had passed: the link leads nowhere
+        stored.unlink()
     data = {
         "fileName": stored.name,
-        "filePath": f"{clean_path}/{stored.name}" if clean_path else stored.name,
-        "downloadUrl": f"{ctx.base_url}/files/uploads/{upload_id}/{stored.name}",
-        "fileSize": stored.stat().st_size,
+        "filePath": relative,
+        "downloadUrl": f"{ctx.base_url}/files/uploads/{quote(relative)}",
+        "fileSize": size,
         "mimeType": upload.content_type or "application/octet-stream",
         "uploadedAt": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
     }
@@ -116,10 +132,12 @@ def _check_body(body: dict) -> tuple[int, str] | None:
 
 
 async def add_vocals(request: Request) -> Response:
-    refused = await _guard(request, "add-vocals")
-    if refused:
-        return refused
     ctx: EngineContext = request.app.state.ctx
+    faults = await take_faults(ctx, "add-vocals")
+    if faults.status:
+        return fault_response(faults.status, "sunoapi")
+    if not ctx.sunoapi_authorized(request):
+        return sunoapi_reply(401, "Unauthorized access: send Authorization: Bearer <API key>")
     try:
         body = json.loads(await request.body())
     except ValueError:
@@ -146,10 +164,12 @@ async def add_vocals(request: Request) -> Response:
     job = Job(task_id=task_id, kind="ADD_VOCALS", api="sunoapi", params=params, input_name=path.name,
               input_info=input_info, takes=[Take(_task_id()) for _ in range(2)])  # fmt: skip
     fault = ctx.faults.take_job("add-vocals")
-    job.fault = fault.job_status if fault else ""
+    job.fault = fault.job_status if fault and fault.kind == "job" else ""
+    job.late_audio = fault.count if fault and fault.kind == "late" else 0
     ctx.store.add(job)
     ctx.runner.submit(job)
-    return sunoapi_reply(200, "success", {"taskId": task_id})
+    answer = {"code": 200, "msg": "success", "data": {"taskId": task_id}}
+    return lost_answer(answer) if faults.lost else JSONResponse(answer)
 
 
 def _task_id() -> str:
@@ -167,7 +187,11 @@ async def record_info(request: Request) -> Response:
     job = ctx.store.get(task_id)
     if job is None or job.api != "sunoapi":
         return sunoapi_reply(400, "Invalid parameters: no task with this taskId")
-    return sunoapi_reply(200, "success", sunoapi_record(job, ctx.base_url))
+    record = sunoapi_record(job, ctx.base_url)
+    if job.late_audio and record["status"] == "SUCCESS":  # fault: the last track's audio is not there yet
+        record["response"]["sunoData"][-1].update(audioUrl="", sourceAudioUrl="")
+        ctx.store.update(job.task_id, late_audio=job.late_audio - 1)
+    return sunoapi_reply(200, "success", record)
 
 
 async def credit(request: Request) -> Response:

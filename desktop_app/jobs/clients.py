@@ -4,7 +4,9 @@
 the engine name stored in the job (``"local"``, ``"musicgpt"``, ``"sunoapi"`` or a URL) and returns
 :class:`EngineClients` — a fresh ``httpx.Client`` with explicit timeouts plus the MusicGPT and
 sunoapi.org clients on it. Use it as a context manager so the HTTP client is closed by the thread
-that made it. The local engine is started lazily, once per factory, under
+that made it; :meth:`EngineClients.cancel` may be called from any other thread (a job's cancel or
+the app's shutdown): every request in flight, a blocked read included, fails at once. The local
+engine is started lazily, once per factory, under
 ``paths.data_dir()/engine`` (or pass a running one); ``factory.close()`` stops what it started.
 Keys come from ``api_keys`` (engine name → key, e.g. ``--api-key``), then the environment and the
 keyring (:func:`keys.resolve_api_key`); the local engine brings its own.
@@ -24,7 +26,7 @@ from desktop_app.api.musicgpt import MusicGPTClient
 from desktop_app.api.redact import register_secret
 from desktop_app.api.retry import RetryPolicy
 from desktop_app.api.sunoapi import SunoApiClient
-from desktop_app.api.transport import make_http_client
+from desktop_app.api.transport import AbortableTransport, make_http_client
 
 
 class EngineClients:
@@ -39,8 +41,10 @@ class EngineClients:
         policy: RetryPolicy | None = None,
         wait=None,
         service_names: tuple[str, str] | None = None,
+        transport: AbortableTransport | None = None,
     ) -> None:
         self.engine = engine
+        self._transport = transport
         self.label = label
         self.endpoints = endpoints
         self.http = http
@@ -61,6 +65,13 @@ class EngineClients:
 
     def close(self) -> None:
         self.http.close()
+
+    def cancel(self) -> None:
+        """Thread-safe: shut every open connection (a blocked read returns at once) and refuse new ones.
+
+        Callers also set the job's cancel event, so the runner reads the failure as a cancel."""
+        if self._transport is not None:
+            self._transport.abort()
 
     def __enter__(self) -> EngineClients:
         return self
@@ -114,10 +125,12 @@ class ClientFactory:
             endpoints = endpoints_for(spec)
             explicit = self._api_keys.get(spec.name) or self._api_keys.get("*")
             key = resolve_api_key(spec, explicit=explicit, store=self._key_store).value
-        http = make_http_client(transport=self._transport)
+        transport = self._transport or AbortableTransport()
+        http = make_http_client(transport=transport)
         names = {EngineKind.LOCAL: ("Local engine",) * 2, EngineKind.CUSTOM: (spec.label,) * 2}.get(spec.kind)
+        abortable = transport if isinstance(transport, AbortableTransport) else None
         return EngineClients(spec.name, endpoints, key, http, label=spec.label, policy=self._policy, wait=self._wait,
-                             service_names=names)  # fmt: skip
+                             service_names=names, transport=abortable)  # fmt: skip
 
     def close(self) -> None:
         with self._lock:
@@ -131,3 +144,13 @@ class ClientFactory:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def sunoapi_balance(engine: str, *, key_store: KeyStore | None = None, transport: httpx.BaseTransport | None = None
+                    ) -> float:  # fmt: skip
+    """The sunoapi.org balance (``GET /api/v1/generate/credit``) of ``engine`` ("sunoapi" or a URL
+    speaking its contract). Blocks: call it off the GUI thread."""
+    if parse_engine(engine).kind is EngineKind.LOCAL:
+        raise ValueError("the local engine has no balance: it costs nothing")
+    with ClientFactory(key_store=key_store, transport=transport) as factory, factory(engine) as clients:
+        return clients.sunoapi.credits()

@@ -3,7 +3,8 @@
 ``download_take(http, url, dest, max_bytes=..., on_progress=..., cancel=...) -> DownloadedTake``.
 Only ``https://`` (or loopback ``http://``) URLs are fetched; the API key is sent only when the
 file lives on the engine's own origin (``auth_headers`` + ``auth_origin``), never to a storage
-host. A body larger than ``max_bytes`` or shorter than its Content-Length, or a file that does not
+host. A refusal from a file host (403/404/410) is :class:`ExpiredFileError`, never a key problem.
+A body larger than ``max_bytes`` or shorter than its Content-Length, or a file that does not
 decode as audio, is deleted and reported as a typed error; the final name appears only when the
 file is complete and playable.
 """
@@ -24,14 +25,16 @@ from desktop_app.api.errors import (
     CancelledError,
     DownloadError,
     DownloadTooLargeError,
+    ExpiredFileError,
     InsecureEngineError,
     NotAudioError,
     ServiceError,
     error_for_status,
 )
+from desktop_app.api.limits import DOWNLOAD_CAP_MB, MB
 from desktop_app.api.redact import redact
 
-DEFAULT_MAX_BYTES = 1024 * 1024 * 1024  # 1 GiB: far above a song in WAV, far below a full disk
+DEFAULT_MAX_BYTES = DOWNLOAD_CAP_MB * MB
 CHUNK = 256 * 1024
 AUDIO_SUFFIXES = (".wav", ".mp3", ".flac", ".m4a", ".ogg", ".aac")
 
@@ -80,7 +83,7 @@ def download_take(
     try:
         with http.stream("GET", url, headers=headers, follow_redirects=True) as response:
             if response.status_code >= 400:
-                raise error_for_status(response.status_code, service, None)
+                raise _refused(response.status_code, service)
             declared = _declared_length(response)
             if declared is not None and declared > max_bytes:
                 raise DownloadTooLargeError(_too_large(service, declared, max_bytes))
@@ -99,6 +102,17 @@ def download_take(
     finally:
         if partial is not None and partial.exists():
             partial.unlink()
+
+
+def _refused(status: int, service: str) -> ServiceError:
+    """403/404/410 on a download mean the link expired or the file is gone (storage answers 403 for
+    an expired or deleted object), never a bad key: the API just accepted the key to hand out the
+    link, so a key problem shows there, not here. 401 (a server asking for credentials) stays one."""
+    if status in (403, 404, 410):
+        return ExpiredFileError(
+            f"The file link from {service} has expired or the file is gone ({status}).", status=status, service=service
+        )
+    return error_for_status(status, service, None)
 
 
 def _declared_length(response: httpx.Response) -> int | None:

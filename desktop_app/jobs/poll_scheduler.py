@@ -30,13 +30,19 @@ class PollBudget:
         self.window = window
         self._clock = clock
         self._booked: deque[float] = deque()
+        self._not_before = 0.0
         self._lock = threading.Lock()
+
+    def defer(self, seconds: float) -> None:
+        """The service said "slow down": no slot is handed out for the next ``seconds``, to any job."""
+        with self._lock:
+            self._not_before = max(self._not_before, self._clock() + max(0.0, seconds))
 
     def reserve(self) -> float:
         """Book the next free slot; returns seconds to wait before using it (0 when free now)."""
         with self._lock:
             now = self._clock()
-            slot = max(now, self._booked[-1]) if self._booked else now
+            slot = max(now, self._not_before, self._booked[-1] if self._booked else now)
             if len(self._booked) >= self.max_calls:
                 slot = max(slot, self._booked.popleft() + self.window)
             self._booked.append(slot)

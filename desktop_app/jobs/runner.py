@@ -5,16 +5,21 @@ Public API::
     runner = JobRunner(store, client_factory, settings=RunnerSettings(), budget=None)
     job = runner.create(request, engine="local", out_dir=None)   # validated draft, input hashed
     job = runner.run(job.id, cancel=threading.Event(), on_event=callback, resubmit=False)
+    runner.cancel(job.id)   # from any thread: sets the cancel and shuts the run's connections
 
 ``run`` blocks (call it from a worker thread) and returns the final :class:`JobRecord`: DONE,
 FAILED (``error_kind``/``error_message``), CANCELLED, or STALLED when the poll timeout passed while
 the service still works ("still running — keep waiting?": calling ``run`` again keeps waiting).
 Events (:class:`JobEvent`) report state changes, upload/download bytes, ETA, credits, retries,
-errors and finished takes. ``cancel`` is checked between upload chunks, polls and download chunks.
+errors and finished takes. ``cancel`` is checked between upload chunks, polls and download chunks;
+:meth:`JobRunner.cancel` also aborts a request in flight. A poll still rate-limited after its retries
+leaves the job STALLED with a countdown (RETRY events) and goes on when the limit lifts.
 
 A job that has service ids is only ever polled, never submitted again — after a crash, a kill, a
-cancel or a failure. A job whose paid request was fully sent but never answered is held
-(:class:`InterruptedSubmitError`) unless ``resubmit=True``. Each ``run`` builds its own clients
+cancel or a failure. A job whose paid request was fully sent but never answered is looked up in
+MusicGPT's history (``GET /byUser``) and followed when found; otherwise it is held
+(:class:`InterruptedSubmitError`) unless ``resubmit=True``. Takes come from the WAV link, else the
+MP3 link (``retention.py``); a job whose files are all gone says so once. Each ``run`` builds its own clients
 (one ``httpx.Client`` per call, so per thread) through ``client_factory(engine_name)``.
 """
 
@@ -24,31 +29,50 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from desktop_app.api.errors import CancelledError, DownloadError, InterruptedSubmitError, JobFailedError, ServiceError
+from desktop_app.api.errors import (
+    CancelledError,
+    DownloadError,
+    ExpiredFileError,
+    InterruptedSubmitError,
+    JobFailedError,
+    MalformedResponseError,
+    RateLimitError,
+    ServiceError,
+)
+from desktop_app.api.limits import MB, UPLOAD_MP3_ABOVE_MB
 from desktop_app.api.models import Operation, ServiceRequest, request_from_params
-from desktop_app.api.results import JobStatus, Progress
+from desktop_app.api.results import JobStatus, Progress, TakeResult
 from desktop_app.api.retry import RetryPolicy, call_with_retry
-from desktop_app.jobs.download import DEFAULT_MAX_BYTES, download_take
+from desktop_app.jobs.download import DEFAULT_MAX_BYTES, DownloadedTake, download_take
 from desktop_app.jobs.events import EventCallback, EventKind, JobEvent
 from desktop_app.jobs.poll_scheduler import PollBudget, PollSchedule, shared_budget
+from desktop_app.jobs.retention import files_gone, links_in_order
 from desktop_app.jobs.states import JobState, ResumeAction, Trigger, next_state, resume_action
 from desktop_app.jobs.store import JobRecord, JobStore, TakeRecord, file_sha256
-from desktop_app.jobs.submit import submit_job
+from desktop_app.jobs.submit import adopt_lost_submit, submit_job
 from desktop_app.jobs.summary import write_summary
 
+if TYPE_CHECKING:
+    from desktop_app.jobs.clients import EngineClients
+
 log = logging.getLogger(__name__)
+
+# A finished sunoapi.org record may list a track before its audioUrl is filled: poll it this many
+# more times before saying so.
+MAX_POLLS_WITHOUT_AUDIO = 20
+# After a poll's own retries run out on a rate limit the job waits (STALLED) and polls again.
+RATE_LIMIT_WAIT = (15.0, 300.0)  # first wait, longest wait (when the service gives no Retry-After)
 
 
 @dataclass(frozen=True)
 class RunnerSettings:
     poll_timeout: float = 900.0  # then "still running — keep waiting?"
     max_download_bytes: int = DEFAULT_MAX_BYTES
-    mp3_above_bytes: int = 100 * 1024 * 1024  # sources needing conversion go as MP3 above this WAV size
+    mp3_above_bytes: int = UPLOAD_MP3_ABOVE_MB * MB  # sources needing conversion go as MP3 above this WAV size
     schedule: PollSchedule = field(default_factory=PollSchedule)
     # The local engine is on this machine and has no rate limit: poll it more eagerly.
     local_schedule: PollSchedule = field(default_factory=lambda: PollSchedule(min_interval=1.0, max_interval=5.0))
@@ -60,19 +84,46 @@ class JobRunner:
     def __init__(
         self,
         store: JobStore,
-        client_factory: Callable[[str], AbstractContextManager[Any]],
+        client_factory: Callable[[str], EngineClients],
         *,
         settings: RunnerSettings | None = None,
         budget: PollBudget | None = None,
+        sunoapi_budget: PollBudget | None = None,
         clock: Callable[[], float] = time.monotonic,
         wait: Callable[[threading.Event, float], bool] | None = None,
     ) -> None:
         self.store = store
         self.client_factory = client_factory
         self.settings = settings or RunnerSettings()
-        self.budget = budget or shared_budget()
-        self._clock = clock
-        self._wait = wait or (lambda cancel, seconds: cancel.wait(seconds))
+        self.budget = budget or shared_budget()  # MusicGPT's byId: 200 calls a minute
+        # sunoapi.org documents no polling limit; its polls still share one budget, so a rate limit on one
+        # job slows every job down together instead of each finding out alone.
+        # (A caller that brings its own budget, e.g. a test's unlimited one, gets it for both.)
+        self.sunoapi_budget = sunoapi_budget or budget or shared_budget("sunoapi-record-info")
+        self.clock = clock
+        self.wait = wait or (lambda cancel, seconds: cancel.wait(seconds))
+        self._active: dict[str, tuple[threading.Event, list]] = {}  # job id -> (cancel, its clients)
+        self._active_lock = threading.Lock()
+
+    # ------------------------------------------------------------------------------------ cancel
+    def cancel(self, job_id: str) -> bool:
+        """Thread-safe: cancel a running job at once, even one blocked on a read (its connections are
+        shut). The job ends CANCELLED and stays resumable. False when the job is not running here."""
+        with self._active_lock:
+            entry = self._active.get(job_id)
+        if entry is None:
+            return False
+        event, clients = entry
+        event.set()
+        for each in list(clients):
+            each.cancel()
+        return True
+
+    def cancel_all(self) -> list[str]:
+        """Cancel every job running on this runner (shutdown); returns their ids."""
+        with self._active_lock:
+            ids = list(self._active)
+        return [job_id for job_id in ids if self.cancel(job_id)]
 
     # ------------------------------------------------------------------------------------ create
     def create(
@@ -108,8 +159,17 @@ class JobRunner:
         *,
         resubmit: bool = False,
     ) -> JobRecord:
-        run = _Run(self, self.store.get(job_id), cancel or threading.Event(), on_event or (lambda _e: None))
-        return run.execute(resubmit=resubmit)
+        cancel = cancel or threading.Event()
+        clients: list = []
+        with self._active_lock:
+            self._active[job_id] = (cancel, clients)
+        try:
+            run = JobRun(self, self.store.get(job_id), cancel, on_event or (lambda _e: None), clients)
+            return run.execute(resubmit=resubmit)
+        finally:
+            with self._active_lock:
+                if self._active.get(job_id, (None,))[0] is cancel:
+                    del self._active[job_id]
 
     def resume_all(
         self, cancel: threading.Event | None = None, on_event: EventCallback | None = None
@@ -124,12 +184,16 @@ class JobRunner:
         return results
 
 
-class _Run:
+class JobRun:
     """One execution of one job (a fresh object per ``run`` call; not shared between threads)."""
 
-    def __init__(self, runner: JobRunner, job: JobRecord, cancel: threading.Event, emit: EventCallback) -> None:
-        self.r = runner
+    def __init__(
+        self, runner: JobRunner, job: JobRecord, cancel: threading.Event, emit: EventCallback, clients: list
+    ) -> None:
+        self.runner = runner
+        self.settings = runner.settings
         self.store = runner.store
+        self._open_clients = clients  # where JobRunner.cancel finds this run's connections
         self.job = job
         self.cancel = cancel
         self._emit = emit
@@ -155,15 +219,19 @@ class _Run:
         job = self.job
         if job.state is JobState.DONE:
             return job
+        held = False
         if job.state in (JobState.FAILED, JobState.CANCELLED):
             self.to(Trigger.RETRY, "Trying again", error_kind=None, error_message=None)
-            if self.job.state is JobState.DRAFT and self.job.submit_sent_at and not resubmit:
-                return self._fail(_interrupted())
+            held = self.job.state is JobState.DRAFT and bool(self.job.submit_sent_at)
         action = resume_action(self.job.state, has_ids=self.job.has_ids, submit_started=bool(self.job.submit_sent_at))
-        if action is ResumeAction.HOLD and not resubmit:
-            return self._fail(_interrupted())
+        held = (held or action is ResumeAction.HOLD) and not resubmit
         try:
-            with self.r.client_factory(job.engine) as clients:
+            with self.runner.client_factory(job.engine) as clients:
+                self._open_clients.append(clients)
+                if self.cancel.is_set():
+                    raise CancelledError()
+                if held and not adopt_lost_submit(self, clients):
+                    return self._fail(_interrupted(self.operation))
                 submitting = action in (ResumeAction.SUBMIT, ResumeAction.HOLD) and not self.job.has_ids
                 if submitting and not submit_job(self, clients):
                     return self.store.get(job.id)  # another process claimed it
@@ -174,14 +242,24 @@ class _Run:
                     return self.job  # stalled
                 self._download(clients, status)
         except CancelledError:
-            note = " The service may still finish it and charge for it." if self.job.has_ids else ""
-            self.to(Trigger.CANCEL, f"Cancelled.{note}")
+            self._cancelled()
         except ServiceError as error:
-            return self._fail(error)
+            if self.cancel.is_set():  # a connection shut by JobRunner.cancel, not a service problem
+                self._cancelled()
+            else:
+                return self._fail(error)
         except Exception as error:  # a bug must still leave the job in a known state
             log.exception("job %s crashed", job.id)
             return self._fail(ServiceError(f"Unexpected problem: {error}"))
+        finally:
+            self._open_clients.clear()
         return self.job
+
+    def _cancelled(self) -> None:
+        self.refresh()
+        if not self.job.state.finished:
+            note = " The service may still finish it and charge for it." if self.job.has_ids else ""
+            self.to(Trigger.CANCEL, f"Cancelled.{note}")
 
     def _fail(self, error: ServiceError) -> JobRecord:
         self.refresh()
@@ -190,18 +268,24 @@ class _Run:
         self.emit(EventKind.ERROR, state=self.job.state, error=error, message=str(error))
         return self.job
 
-    # -------------------------------------------------------------------------------------- poll
-    def _status(self, clients) -> JobStatus:
-        def on_retry(error: ServiceError, delay: float, attempt: int) -> None:
-            self.emit(EventKind.RETRY, error=error, delay=delay, message=str(error))
+    def on_retry(self, error: ServiceError, delay: float, attempt: int) -> None:
+        self.emit(EventKind.RETRY, error=error, delay=delay, message=str(error))
 
-        if self.operation.service == "sunoapi":
-            return clients.sunoapi.status(self.job.task_id, cancel=self.cancel, on_retry=on_retry)
-        # The 200-a-minute byId limit is MusicGPT's; the engine on this computer has none.
-        if not self._is_local() and not self.r.budget.acquire(self.cancel):
+    # -------------------------------------------------------------------------------------- poll
+    def _budget(self) -> PollBudget | None:
+        """The shared budget this job's polls draw on (none for the engine on this computer)."""
+        if self._is_local():
+            return None
+        return self.runner.sunoapi_budget if self.operation.service == "sunoapi" else self.runner.budget
+
+    def _status(self, clients) -> JobStatus:
+        budget = self._budget()
+        if budget is not None and not budget.acquire(self.cancel):
             raise CancelledError()
+        if self.operation.service == "sunoapi":
+            return clients.sunoapi.status(self.job.task_id, cancel=self.cancel, on_retry=self.on_retry)
         return clients.musicgpt.status(
-            self.operation, self.job.task_id, self.job.conversion_ids, cancel=self.cancel, on_retry=on_retry
+            self.operation, self.job.task_id, self.job.conversion_ids, cancel=self.cancel, on_retry=self.on_retry
         )
 
     def _is_local(self) -> bool:
@@ -209,21 +293,49 @@ class _Run:
 
         return parse_engine(self.job.engine).kind is EngineKind.LOCAL
 
+    def _wait_out_rate_limit(self, error: RateLimitError, streak: int) -> None:
+        """The poll's own retries ran out on a rate limit: the paid job is not failed. It waits
+        (STALLED, with a countdown), and every other job's polls wait with it (the shared budget)."""
+        low, high = RATE_LIMIT_WAIT
+        delay = error.retry_after if error.retry_after is not None else min(high, low * 2 ** (streak - 1))
+        delay = min(max(delay, 0.0), high)
+        budget = self._budget()
+        if budget is not None:
+            budget.defer(delay)
+        message = f"{error.service or 'The service'} is limiting requests; asking again in {delay:.0f} s"
+        if self.job.state is JobState.STALLED:
+            self.store.log_event(self.job.id, "rate_limited", None, message)
+        else:
+            self.to(Trigger.TIMEOUT, message)
+        self.emit(EventKind.RETRY, error=error, delay=delay, message=message)
+        if self.runner.wait(self.cancel, delay) or self.cancel.is_set():
+            raise CancelledError()
+
     def _poll(self, clients) -> JobStatus | None:
         local = self._is_local()
-        schedule = self.r.settings.local_schedule if local else self.r.settings.schedule
-        clock = self.r._clock
-        deadline = clock() + self.r.settings.poll_timeout
+        schedule = self.settings.local_schedule if local else self.settings.schedule
+        clock = self.runner.clock
+        deadline = clock() + self.settings.poll_timeout
         eta_left = None
         if self.job.eta_seconds is not None and self.job.submitted_at is not None:
             eta_left = self.job.eta_seconds - (time.time() - self.job.submitted_at)
         delay = schedule.first_delay(eta_left) if self.job.state is JobState.SUBMITTED else schedule.min_interval
         delay = min(delay, max(0.0, deadline - clock()))
         last_status, unchanged = self.job.service_status, 0
+        limited, without_audio = 0, 0
         while True:
-            if self.r._wait(self.cancel, delay) or self.cancel.is_set():
+            if self.runner.wait(self.cancel, delay) or self.cancel.is_set():
                 raise CancelledError()
-            status = self._status(clients)
+            try:
+                status = self._status(clients)
+            except RateLimitError as error:
+                limited += 1
+                self._wait_out_rate_limit(error, limited)
+                delay = 0.0
+                continue
+            if limited:
+                limited = 0
+                self.to(Trigger.KEEP_WAITING, "The service answers again")
             if status.cost is not None and status.cost != self.job.cost:
                 self.job = self.store.update(self.job.id, cost=status.cost)
                 self.emit(EventKind.CREDITS, cost=status.cost, credit_estimate=self.job.credit_estimate)
@@ -240,15 +352,46 @@ class _Run:
             if status.progress is Progress.COMPLETED:
                 self.to(Trigger.POLL_COMPLETED, "Finished; downloading the takes")
                 return status
+            if status.extra.get("audio_missing"):
+                without_audio += 1
+                if without_audio > MAX_POLLS_WITHOUT_AUDIO:
+                    raise MalformedResponseError(
+                        f"The service reported this job finished but sent no audio link after {without_audio} "
+                        "asks. Try again later: the job is kept and will only be polled, never paid again."
+                    )
             if self.job.state is not JobState.RUNNING:
                 self.to(Trigger.POLL_PENDING, "The service is working on it")
             if clock() >= deadline:
-                minutes = self.r.settings.poll_timeout / 60
+                minutes = self.settings.poll_timeout / 60
                 self.to(Trigger.TIMEOUT, f"Still running after {minutes:.0f} min — keep waiting?")
                 return None
             delay = min(schedule.next_delay(unchanged), max(0.0, deadline - clock()))
 
     # ---------------------------------------------------------------------------------- download
+    def _fetch_take(self, clients, take: TakeResult, position: int) -> DownloadedTake:
+        def progress(done: int, total: int | None) -> None:
+            self.emit(EventKind.DOWNLOAD, done=done, total=total, take_index=position)
+
+        service, sent = self.operation.service, self.job.submitted_at
+        for url in links_in_order(take, service, sent, time.time()):
+
+            def fetch(_url: str = url) -> DownloadedTake:
+                return download_take(
+                    clients.http, _url, self.job.out_dir / f"take-{position}",
+                    max_bytes=self.settings.max_download_bytes, on_progress=progress, cancel=self.cancel,
+                    auth_headers=clients.download_auth, auth_origin=clients.download_auth_origin,
+                    service=clients.label,
+                )  # fmt: skip
+
+            try:
+                return call_with_retry(
+                    fetch, policy=self.settings.download_policy, cancel=self.cancel, on_retry=self.on_retry,
+                    wait=lambda seconds: self.runner.wait(self.cancel, seconds),
+                )  # fmt: skip
+            except ExpiredFileError as error:
+                self.store.log_event(self.job.id, "link_expired", None, f"take {position}: {error}")
+        raise files_gone(service, sent, time.time())
+
     def _download(self, clients, status: JobStatus) -> None:
         out_dir = self.job.out_dir
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -256,26 +399,7 @@ class _Run:
         for position, take in enumerate(status.takes, start=1):
             if position in have:
                 continue
-            url = take.best_url
-            assert url is not None  # COMPLETED guarantees a URL per take
-
-            def progress(done: int, total: int | None, _pos: int = position) -> None:
-                self.emit(EventKind.DOWNLOAD, done=done, total=total, take_index=_pos)
-
-            def fetch(_url: str = url, _pos: int = position):
-                return download_take(
-                    clients.http, _url, out_dir / f"take-{_pos}", max_bytes=self.r.settings.max_download_bytes,
-                    on_progress=progress, cancel=self.cancel, auth_headers=clients.download_auth,
-                    auth_origin=clients.download_auth_origin, service=clients.label,
-                )  # fmt: skip
-
-            def on_retry(error: ServiceError, delay: float, attempt: int) -> None:
-                self.emit(EventKind.RETRY, error=error, delay=delay, message=str(error))
-
-            got = call_with_retry(
-                fetch, policy=self.r.settings.download_policy, cancel=self.cancel, on_retry=on_retry,
-                wait=lambda seconds: self.r._wait(self.cancel, seconds),
-            )  # fmt: skip
+            got = self._fetch_take(clients, take, position)
             record = TakeRecord(
                 idx=position,
                 path=got.path,
@@ -298,10 +422,15 @@ class _Run:
         write_summary(self.job, self.store.takes(self.job.id), self.store.events(self.job.id))
 
 
-def _interrupted() -> InterruptedSubmitError:
+def _interrupted(operation: Operation) -> InterruptedSubmitError:
+    looked = (
+        "Retake looked for it in MusicGPT's history and did not find it yet. "
+        if operation.service == "musicgpt"
+        else "It may have been received (and charged): check your account's history. "
+    )
     return InterruptedSubmitError(
-        "Retake stopped while this job was being sent, before the service confirmed it. It may have been "
-        "received (and charged): check your account's history, then use “Send again” if it is not there."
+        "Retake stopped while this job was being sent, before the service confirmed it. "
+        f"{looked}Use “Send again” if it is not there."
     )
 
 

@@ -86,6 +86,10 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE takes ADD COLUMN rating TEXT NOT NULL DEFAULT ''
     """,
+    # 3: when the sunoapi.org upload was made (the service deletes uploads after 3 days)
+    """
+    ALTER TABLE jobs ADD COLUMN uploaded_at REAL
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -102,7 +106,7 @@ class Rating(StrEnum):
 _JOB_COLUMNS = (
     "operation", "engine", "params", "input_path", "input_sha256", "input_duration", "out_dir", "state",
     "task_id", "conversion_ids", "upload_url", "eta_seconds", "credit_estimate", "cost", "service_status",
-    "error_kind", "error_message", "submit_sent_at", "submitted_at", "finished_at",
+    "error_kind", "error_message", "submit_sent_at", "submitted_at", "finished_at", "uploaded_at",
 )  # fmt: skip
 
 
@@ -135,6 +139,7 @@ class JobRecord:
     submit_sent_at: float | None = None
     submitted_at: float | None = None
     finished_at: float | None = None
+    uploaded_at: float | None = None
 
     @property
     def has_ids(self) -> bool:

@@ -100,6 +100,7 @@ def run_in_foreground(
         except KeyboardInterrupt:
             progress._line("cancelling…")
             cancel.set()
+            runner.cancel(job_id)  # also shuts its connections, so a blocked read returns at once
     if "error" in result:
         raise result["error"]  # type: ignore[misc]
     return result["job"]  # type: ignore[return-value]

@@ -23,7 +23,14 @@ def job_title(job: JobRecord) -> str:
     prompt = str(job.params.get("prompt") or job.params.get("voice_id") or "").strip()
     label = job.operation.replace("_", " ").capitalize()
     if Operation(job.operation) is Operation.INPAINT and "replace_start_at" in job.params:
-        label += f" {float(job.params['replace_start_at']):.1f}–{float(job.params['replace_end_at']):.1f} s"
+        from desktop_app.ui.waveform.timefmt import format_time  # the editor's format; the widgets are loaded
+
+        start, end = float(job.params["replace_start_at"]), float(job.params["replace_end_at"])
+        label += f" {format_time(start)}–{format_time(end)}"
+    if Operation(job.operation) is Operation.EXTEND and "extend_after" in job.params:
+        from desktop_app.ui.waveform.timefmt import format_time
+
+        label += f" from {format_time(float(job.params['extend_after']))}"
     return f"{label}: {prompt}" if prompt else label
 
 

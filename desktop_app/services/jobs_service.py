@@ -144,7 +144,9 @@ class JobsService(QObject):
 
     # ---------------------------------------------------------------------------------- worker
     def _run(self, task: Task, job_id: str, resubmit: bool) -> None:
-        """On the task's thread: the runner does the work, its events go to the GUI thread."""
+        """On the task's thread: the runner does the work, its events go to the GUI thread. Cancelling the
+        task cancels the run at once: the runner shuts the job's connections, so a blocked read returns."""
+        task.on_cancel(lambda: self.runner.cancel(job_id))
         try:
             self.runner.run(job_id, task.cancel_event, lambda event: task.post(self._on_event, event),
                             resubmit=resubmit)  # fmt: skip

@@ -11,6 +11,7 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from desktop_app.api.limits import DOWNLOAD_CAP_MB, UPLOAD_MP3_ABOVE_MB
 from desktop_app.paths import config_dir
 
 T = TypeVar("T")
@@ -52,14 +53,17 @@ class Options:
     engine = Option("settings/engine", "local")
     custom_engine_url = Option("settings/custom_engine_url", "")
     poll_timeout_s = Option("settings/poll_timeout_s", 900)
-    upload_mp3_above_mb = Option("settings/upload_mp3_above_mb", 50)
-    download_cap_mb = Option("settings/download_cap_mb", 500)
+    upload_mp3_above_mb = Option("settings/upload_mp3_above_mb", UPLOAD_MP3_ABOVE_MB)  # defined once: api/limits.py
+    download_cap_mb = Option("settings/download_cap_mb", DOWNLOAD_CAP_MB)
     crossfade_ms = Option("settings/crossfade_ms", 20.0)
     loudness_match = Option("settings/loudness_match", True)
     preroll_s = Option("settings/preroll_s", 2.0)
     postroll_s = Option("settings/postroll_s", 2.0)
     snap_to_grid = Option("settings/snap_to_grid", True)
     snap_to_zero = Option("settings/snap_to_zero", True)
+    paid_send_confirmed = Option("settings/paid_send_confirmed", False)  # the first paid send asked once
+    export_format = Option("persist/export_format", "wav24")
+    export_folder = Option("persist/export_folder", "")
     recent_files = Option("persist/recent_files", [])
     loop_enabled = Option("persist/loop_enabled", False)
     last_folder = Option("persist/last_folder", "")

@@ -34,7 +34,7 @@ class VoiceLoader(QObject):
     def _work(self, task: Task, engine: str, query: str) -> None:
         try:
             with self.factory(engine) as clients:
-                task.on_cancel(clients.close)
+                task.on_cancel(clients.cancel)  # shuts its connections: a blocked read returns at once
                 if query:
                     page = clients.musicgpt.search_voices(query, 0, PAGE_SIZE)
                 else:

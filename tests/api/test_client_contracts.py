@@ -61,7 +61,7 @@ def test_inpaint_posts_multipart_with_raw_key_and_streamed_file(fake, musicgpt, 
     assert sent.headers["content-type"].startswith("multipart/form-data; boundary=")
     fields, files = parse_multipart(sent)
     assert fields == {"prompt": "guitar solo", "replace_start_at": "1.25", "replace_end_at": "2.5", "lyrics": "full",
-                      "lyrics_section_to_replace": "part", "gender": "neutral"}  # fmt: skip
+                      "lyrics_section_to_replace": "part", "gender": "neutral", "num_outputs": "2"}  # fmt: skip
     name, ctype, data = files["audio_file"]
     assert (name, ctype, data) == ("My Song _final_.wav", "audio/wav", song.read_bytes())
     assert len(progress) >= 4 and progress[-1] == (song.stat().st_size, song.stat().st_size)

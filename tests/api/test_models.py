@@ -40,6 +40,7 @@ def test_operation_table_matches_the_docs() -> None:
         ("/sing_over_instrumental", "SING_OVER_INSTRUMENTAL"),
         ("/Cover", "COVER"),
         ("/api/v1/generate/add-vocals", None),
+        ("/extend", "EXTEND"),
     ]
     assert Operation.ADD_VOCALS.service == "sunoapi"
     assert {o.service for o in Operation if o is not Operation.ADD_VOCALS} == {"musicgpt"}
@@ -65,7 +66,47 @@ def test_inpaint_form_fields_are_the_documented_names(song: Path) -> None:
         "lyrics_section_to_replace": "my story",
         "gender": "male",
         "webhook_url": "https://example.com/webhook",
+        "num_outputs": "2",
     }
+
+
+def test_inpaint_and_extend_ask_for_one_or_two_takes(song: Path) -> None:
+    one = InpaintRequest(audio_file=song, prompt="x", replace_start_at=1, replace_end_at=2, num_outputs=1)
+    assert one.form_fields()["num_outputs"] == "1" and not one.problems(duration=30.0)
+    assert "num_outputs" in fields_of(InpaintRequest(audio_file=song, prompt="x", replace_start_at=1,
+                                                     replace_end_at=2, num_outputs=3))  # fmt: skip
+
+
+def test_extend_fields_and_rules(song: Path) -> None:
+    from desktop_app.api.models import ExtendRequest
+
+    request = ExtendRequest(audio_file=song, prompt=" a big outro ", extend_after=12.5, lyrics_section_to_extend="la",
+                            gender="female")  # fmt: skip
+    assert request.form_fields() == {"prompt": "a big outro", "extend_after": "12.5", "lyrics_section_to_extend": "la",
+                                     "gender": "female", "num_outputs": "2"}  # fmt: skip
+    assert not request.problems(duration=30.0)
+    assert "extend_after" in fields_of(ExtendRequest(audio_file=song, prompt="x", extend_after=31.0), 30.0)
+    assert "extend_after" in fields_of(ExtendRequest(audio_file=song, prompt="x", extend_after=0.0))
+    long_section = ExtendRequest(audio_file=song, prompt="x", extend_after=1.0, lyrics_section_to_extend="a" * 3001)
+    assert "lyrics_section_to_extend" in fields_of(long_section)
+    assert not fields_of(
+        ExtendRequest(audio_file=song, prompt="x", extend_after=1.0, lyrics_section_to_extend="a" * 3000)
+    )
+
+
+def test_remix_and_sing_over_send_an_optional_title() -> None:
+    assert RemixRequest(audio_url=URL, prompt="lofi", title=" Night ").form_fields()["title"] == "Night"
+    assert SingOverRequest(audio_url=URL, prompt="soul", lyrics="la", title="Day").form_fields()["title"] == "Day"
+
+
+def test_add_vocals_models_are_the_openapi_enum() -> None:
+    from desktop_app.api.models import ADD_VOCALS_MODELS, DEFAULT_ADD_VOCALS_MODEL, AddVocalsRequest
+
+    assert ADD_VOCALS_MODELS == ("V4_5PLUS", "V5") and DEFAULT_ADD_VOCALS_MODEL == "V4_5PLUS"
+    base = dict(audio_url=URL, prompt="p", title="t", style="s", negative_tags="n")
+    assert "model" in fields_of(AddVocalsRequest(**base, model="V5_5"))
+    body = AddVocalsRequest(**base).json_body("https://u/a.wav")
+    assert body["callBackUrl"].startswith("https://") and ".invalid/" in body["callBackUrl"]
 
 
 def test_optional_fields_are_left_out_not_sent_empty() -> None:

@@ -88,11 +88,20 @@ def test_single_song_generation_request_means_one_output() -> None:
 
 @pytest.mark.parametrize(
     "payload",
-    [[], "ok", {"success": True}, {"task_id": "t"}, {"success": False, "message": "no"}, {"conversion_id_1": "a"}],
+    [[], "ok", {"success": True}, {"task_id": "t"}, {"conversion_id_1": "a"}],
 )
 def test_unreadable_submits_are_errors_not_crashes(payload) -> None:
     with pytest.raises(MalformedResponseError):
         parse_musicgpt_submit(payload)
+
+
+def test_a_submit_that_says_no_is_a_refusal_in_the_services_words() -> None:
+    from desktop_app.api.errors import ServiceValidationError
+    from desktop_app.api.retry import nothing_accepted
+
+    with pytest.raises(ServiceValidationError, match="Prompt violates the content policy") as caught:
+        parse_musicgpt_submit({"success": False, "message": "Prompt violates the content policy"})
+    assert nothing_accepted(caught.value)  # answered: not held as "may have been charged"
 
 
 def test_two_in_one_object_matches_each_id_to_its_suffix() -> None:
@@ -263,13 +272,20 @@ def test_suno_pending_states(word: str) -> None:
     "word", ["CREATE_TASK_FAILED", "GENERATE_AUDIO_FAILED", "SENSITIVE_WORD_ERROR", "CALLBACK_EXCEPTION"]
 )
 def test_suno_failed_states(word: str) -> None:
-    status = parse_suno_status({**RECORD_INFO, "status": word, "errorMessage": "copyrighted lyrics"})
+    no_audio = {"taskId": "t", "sunoData": [{"id": "x", "audioUrl": ""}]}
+    status = parse_suno_status({**RECORD_INFO, "status": word, "errorMessage": "copyrighted lyrics",
+                                "response": no_audio})  # fmt: skip
     assert status.progress is Progress.FAILED and status.message == "copyrighted lyrics"
 
 
-def test_suno_success_without_audio_is_malformed() -> None:
-    with pytest.raises(MalformedResponseError):
-        parse_suno_status({**RECORD_INFO, "response": {"sunoData": [{"id": "x", "streamAudioUrl": "https://s"}]}})
+def test_callback_exception_with_audio_delivers_it() -> None:
+    status = parse_suno_status({**RECORD_INFO, "status": "CALLBACK_EXCEPTION", "errorMessage": "callback failed"})
+    assert status.progress is Progress.COMPLETED and all(t.mp3_url for t in status.takes)
+
+
+def test_suno_success_without_audio_is_polled_again() -> None:
+    status = parse_suno_status({**RECORD_INFO, "response": {"sunoData": [{"id": "x", "streamAudioUrl": "https://s"}]}})
+    assert status.progress is Progress.PENDING and status.extra["audio_missing"]
 
 
 def test_suno_envelope_and_small_answers() -> None:

@@ -54,7 +54,7 @@ def bench_inpaint_and_remix(engine: LocalEngine, song: Path) -> None:
     base = engine.musicgpt_base
     times, notes = [], []
     for start in (20.0, 60.0, 100.0, 140.0):  # the first run also pays for the worker processes' imports
-        region = {"prompt": "fill", "replace_start_at": start, "replace_end_at": start + 8}
+        region = {"prompt": "fill", "replace_start_at": start, "replace_end_at": start + 8, "num_outputs": "2"}
         seconds, result = _run_job(client, base, "inpaint", "INPAINT", region, song)
         assert result["status"] == "COMPLETED", result
         times.append(seconds)
@@ -125,7 +125,12 @@ def bench_load(engine: LocalEngine, song: Path, jobs: int = 50) -> None:
                 data = {"prompt": "radio"}
                 kind, path = "REMIX", "Remix"
             else:
-                data = {"prompt": "fill", "replace_start_at": 10 + index % 10, "replace_end_at": 14 + index % 10}
+                data = {
+                    "prompt": "fill",
+                    "replace_start_at": 10 + index % 10,
+                    "replace_end_at": 14 + index % 10,
+                    "num_outputs": "2",
+                }
                 kind, path = "INPAINT", "inpaint"
             task = client.post(f"{base}/{path}", data=data, files={"audio_file": f}).json()["task_id"]
             first_task[:] = first_task or [task]

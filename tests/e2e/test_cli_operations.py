@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.support.audio_files import tone, write
@@ -22,10 +23,11 @@ OPERATIONS = {
     "remix": ["--prompt", "lo-fi with chill beats", "--gender", "neutral"],
     "sing-over": ["--prompt", "soulful", "--lyrics", "never mind, I'll find someone like you"],
     "cover": ["--voice", "local-warm-tenor", "--pitch", "-2"],
+    "extend": ["--after", "3", "--prompt", "a long outro", "--gender", "male"],
     "add-vocals": ["--prompt", "calm vocals", "--style", "Jazz", "--title", "Night", "--negative-tags", "Metal",
                    "--gender", "female", "--style-weight", "0.61", "--weirdness", "0.5", "--audio-weight", "0.65"],
 }  # fmt: skip
-TAKES = {"inpaint": 2, "remix": 2, "sing-over": 2, "cover": 1, "add-vocals": 2}
+TAKES = {"inpaint": 2, "remix": 2, "sing-over": 2, "cover": 1, "add-vocals": 2, "extend": 2}
 
 
 @pytest.mark.slow
@@ -44,6 +46,22 @@ def test_operation_runs_end_to_end_on_the_local_engine(tmp_path: Path, song: Pat
     assert summary["service"]["task_id"]
     assert "[done]" in proc.stderr and "uploading" in proc.stderr
     assert song.read_bytes() == before  # the source is never written
+
+
+@pytest.mark.slow
+def test_extend_keeps_the_original_to_the_bit_before_the_point(tmp_path: Path, song: Path) -> None:
+    from desktop_app.audio import load
+
+    out = tmp_path / "takes"
+    proc = retake(tmp_path / "home", "extend", str(song), "--after", "2.5", "--prompt", "more", "--takes", "1",
+                  "--out", str(out))  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    [take] = [Path(line) for line in proc.stdout.splitlines()]
+    source, made = load(song).samples, load(take).samples
+    after = round(2.5 * 44100)
+    assert np.array_equal(made[:after], source[:after]) and made.shape[0] > after
+    proc = retake(tmp_path / "home", "extend", str(song), "--after", "7", "--prompt", "more")
+    assert proc.returncode == 2 and "after the track ends" in proc.stderr
 
 
 def test_invalid_input_is_refused_before_anything_is_sent(tmp_path: Path, song: Path) -> None:
@@ -86,6 +104,12 @@ def test_a_real_engine_without_a_key_says_where_to_put_one(tmp_path: Path, song:
     assert proc.returncode == 2
     assert "No API key for MusicGPT" in proc.stderr and "RETAKE_MUSICGPT_API_KEY" in proc.stderr
     assert "no jobs" in retake(tmp_path / "home", "jobs", "list").stderr  # nothing was recorded
+
+
+def test_credits_prints_the_balance(tmp_path: Path) -> None:
+    proc = retake(tmp_path / "home", "credits", "--engine", "local")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "1000000"
 
 
 def test_voices_lists_and_searches(tmp_path: Path) -> None:

@@ -19,10 +19,15 @@ from tests.engine.doc_client import REMIX_EXAMPLE, MusicGPT, SunoApi
         ("byId:slow=1.5x*", "slow", ("byid",), None),
         ("add-vocals:455", "status", ("add-vocals",), 1),
         ("cover:fail", "job", ("cover",), 1),
-        ("musicgpt:error", "job", ("inpaint", "remix", "sing_over_instrumental", "cover"), 1),
+        ("musicgpt:error", "job", ("inpaint", "remix", "sing_over_instrumental", "cover", "extend"), 1),
         ("files:cut=0.5", "cut", ("files",), 1),
         ("files:short=0.25x3", "short", ("files",), 3),
         ("add-vocals:fail=SENSITIVE_WORD_ERROR", "job", ("add-vocals",), 1),
+        ("files:expired=wavx*", "expired", ("files",), None),
+        ("upload:expired", "expired", ("upload",), 1),
+        ("inpaint:lost", "lost", ("inpaint",), 1),
+        ("musicgpt:lost", "lost", ("inpaint", "remix", "sing_over_instrumental", "cover", "extend"), 1),
+        ("add-vocals:late-audio=2", "late", ("add-vocals",), 1),
     ],
 )
 def test_grammar_accepts_documented_rules(spec, kind, routes, remaining):

@@ -50,13 +50,24 @@ def _check_two_takes(client, conversion, source, tmp_path, same_length=True) -> 
     return takes
 
 
-def test_inpaint_with_the_documented_example(client, short_song, tmp_path):
+def test_inpaint_with_the_documented_example_makes_one_take_by_default(client, short_song, tmp_path):
     submitted = client.submit("inpaint", INPAINT_EXAMPLE, short_song)
     assert submitted.status_code == 200
     body = submitted.json()
     assert body["success"] is True and body["message"] == "Inpaint request submitted successfully"
     assert {"task_id", "conversion_id_1", "conversion_id_2", "eta", "credit_estimate"} <= set(body)
     assert isinstance(body["eta"], int) and body["eta"] >= 1 and body["credit_estimate"] == 0
+    # num_outputs defaults to 1 (the service's changelog): the second id is the documented placeholder.
+    assert body["conversion_id_2"] == "single_song_generation_request"
+    conversion = client.wait("INPAINT", body["task_id"])
+    assert conversion["conversion_id_1"] == body["conversion_id_1"] and "conversion_id_2" not in conversion
+    assert conversion["conversion_path_wav_1"].startswith("http")
+
+
+def test_inpaint_with_two_outputs(client, short_song, tmp_path):
+    submitted = client.submit("inpaint", {**INPAINT_EXAMPLE, "num_outputs": 2}, short_song)
+    body = submitted.json()
+    assert body["conversion_id_2"] != "single_song_generation_request"
     conversion = client.wait("INPAINT", body["task_id"])
     assert conversion["conversion_id_1"] == body["conversion_id_1"]
     assert conversion["prompt"] == INPAINT_EXAMPLE["prompt"] and conversion["gender"] == "male"

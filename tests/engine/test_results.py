@@ -17,7 +17,7 @@ from tests.support.engine_songs import make_song
 def test_inpaint_wav_is_bit_exact_outside_the_region(engine, request, song_fixture, tmp_path):
     song = request.getfixturevalue(song_fixture)
     client = MusicGPT(engine.musicgpt_base, engine.api_key)
-    region = {"replace_start_at": 21.37, "replace_end_at": 25.012}
+    region = {"replace_start_at": 21.37, "replace_end_at": 25.012, "num_outputs": 2}
     body = client.submit("inpaint", {**INPAINT_EXAMPLE, **region}, song).json()
     conversion = client.wait("INPAINT", body["task_id"])
     source = load(song)  # an MP3 input is compared with its decoded samples

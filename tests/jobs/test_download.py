@@ -93,11 +93,17 @@ def test_key_goes_only_to_the_engines_own_origin(tmp_path: Path) -> None:
 
 
 def test_errors_from_storage_are_typed(tmp_path: Path) -> None:
-    from desktop_app.api.errors import AuthError, ServerError
+    from desktop_app.api.errors import AuthError, ExpiredFileError, ServerError
 
-    for status, cls in ((403, AuthError), (503, ServerError)):
+    # A file host's 403/404/410 is an expired or deleted file, never a bad key.
+    for status, cls in ((403, ExpiredFileError), (404, ExpiredFileError), (410, ExpiredFileError), (503, ServerError)):
         with pytest.raises(cls):
             download_take(client(lambda r, s=status: httpx.Response(s)), "https://s3.example/a.wav", tmp_path / "t")
+    # Only a server asking for credentials says the key is wrong (the poll that gave the link accepted it).
+    api = "https://api.example/api/public/v1"
+    with pytest.raises(AuthError):
+        download_take(client(lambda r: httpx.Response(401)), api + "/file.wav", tmp_path / "t", auth_origin=api,
+                      auth_headers={"Authorization": "k"})  # fmt: skip
 
 
 def test_cancel_between_chunks_leaves_nothing(tmp_path: Path) -> None:

@@ -222,7 +222,8 @@ def run_soak(engine, work_dir: Path, *, jobs: int = 200, threads: int = 8, seed:
     submits, engine_faults = {}, {}
     for job in created:
         name = Path(job.params["audio_file"]).name
-        accepted = by_input.get(name, [])
+        # sunoapi.org uploads carry the job's id in their name (the upload service overwrites same names).
+        accepted = by_input.get(name, []) + by_input.get(f"{job.id}-{name}", [])
         submits[job.id] = len(accepted)
         faults = [r["fault"] for r in accepted if r.get("fault")]
         if faults:

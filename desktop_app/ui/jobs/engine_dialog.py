@@ -1,7 +1,15 @@
-"""Choose the engine and store API keys (in the system keyring; an explicit fallback when there is none)."""
+"""Choose the engine and store API keys (in the system keyring; an explicit fallback when there is none).
+
+:class:`CreditsRow` shows a sunoapi.org balance (``GET /api/v1/generate/credit``) on request: in this
+dialog, and beside the add-vocals form.
+"""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
+
+from PySide6.QtCore import QThreadPool, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -9,8 +17,10 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -22,6 +32,73 @@ from desktop_app.api.keys import KeySource, KeyStore
 from desktop_app.services.settings import Options, Settings
 
 _KEYED = (("musicgpt", "MusicGPT API key"), ("sunoapi", "sunoapi.org API key"))
+
+
+class CreditsRow(QWidget):
+    """A "sunoapi.org balance: … [Check]" line. ``fetch`` blocks (it runs on a pool thread) and returns the
+    balance; ``engine_name`` says which engine the balance is for ("local" needs none)."""
+
+    _answered = Signal(str)
+
+    def __init__(self, engine_name: Callable[[], str], fetch: Callable[[str], float] | None = None) -> None:
+        super().__init__()
+        self._engine_name = engine_name
+        self._fetch = fetch or _fetch_balance
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.label = QLabel("sunoapi.org balance: not checked")
+        self.label.setObjectName("creditsLabel")
+        self.label.setWordWrap(True)
+        layout.addWidget(self.label, 1)
+        self.button = QPushButton("Check")
+        self.button.setObjectName("checkCredits")
+        self.button.clicked.connect(self.check)
+        layout.addWidget(self.button)
+        self._answered.connect(self._show)
+
+    def check(self) -> None:
+        from desktop_app.api.engines import EngineKind, parse_engine
+
+        try:
+            engine = self._engine_name()
+            kind = parse_engine(engine).kind
+            local = kind is EngineKind.LOCAL
+            engine = "sunoapi" if kind is EngineKind.MUSICGPT else engine  # the balance is sunoapi.org's
+        except ServiceError as error:
+            self._show(str(error))
+            return
+        if local:
+            self._show("Local engine: nothing to pay.")
+            return
+        self.button.setEnabled(False)
+        self.label.setText("sunoapi.org balance: asking…")
+        QThreadPool.globalInstance().start(lambda: self._ask(engine))
+
+    def _ask(self, engine: str) -> None:
+        try:
+            balance = self._fetch(engine)
+            amount = f"{balance:,.0f}" if balance == int(balance) else f"{balance:,.2f}"
+            text = f"sunoapi.org balance: {amount} credits"
+        except (ServiceError, ValueError) as error:
+            text = f"Balance unknown: {error}"
+        with contextlib.suppress(RuntimeError):  # the widget was closed meanwhile
+            self._answered.emit(text)
+
+    def _show(self, text: str) -> None:
+        self.label.setText(text)
+        self.button.setEnabled(True)
+
+
+def _fetch_balance(engine: str) -> float:
+    from desktop_app.jobs.clients import sunoapi_balance
+
+    return sunoapi_balance(engine)
+
+
+def _dialog_balance(engine: str, keys: KeyStore) -> float:
+    from desktop_app.jobs.clients import sunoapi_balance
+
+    return sunoapi_balance(engine, key_store=keys)
 
 
 class EngineDialog(QDialog):
@@ -37,7 +114,7 @@ class EngineDialog(QDialog):
         self.radios: dict[str, QRadioButton] = {}
         for value, text in (
             ("local", "Local engine — on this computer, offline, no credits"),
-            ("musicgpt", "MusicGPT — inpaint, remix, sing over, cover"),
+            ("musicgpt", "MusicGPT — inpaint, extend, remix, sing over, cover"),
             ("sunoapi", "sunoapi.org — add vocals"),
             ("custom", "Another server speaking the same API:"),
         ):
@@ -71,6 +148,10 @@ class EngineDialog(QDialog):
         form.addRow(self.keyring_note)
         self.file_opt_in = QCheckBox("Keep keys in a file only I can read (not encrypted)")
         form.addRow(self.file_opt_in)
+        # MusicGPT shows its estimate and cost per job; sunoapi.org has a balance to look at first.
+        self.credits = CreditsRow(lambda: self.chosen_engine() if self.radios["custom"].isChecked() else "sunoapi",
+                                  lambda engine: _dialog_balance(engine, keys))  # fmt: skip
+        form.addRow(self.credits)
         layout.addWidget(key_box)
         self._describe_keyring()
 
