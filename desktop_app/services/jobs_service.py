@@ -132,9 +132,10 @@ class JobsService(QObject):
         self.job_changed.emit(job_id)
 
     def shutdown(self, timeout: float = 5.0) -> bool:
-        """Stop following jobs and stop the local engine. Every job is cancelled at once and all are joined
-        under one deadline; True when all ended in time. A job the service has keeps its ids, so Retry
-        follows it to its takes without sending it again."""
+        """Stop following jobs and stop the local engine. Every job is interrupted at once (its connections
+        shut) and all are joined under one deadline; True when all ended in time. Each job keeps its state,
+        so the next start resumes it: a job the service has is polled again, never sent again."""
+        self.runner.stop_all()  # interrupted, not cancelled: each job keeps its state and resumes at the next start
         ended = self._tasks.shutdown(timeout)
         if not ended:
             log.warning("jobs still running after %.1f s: %s", timeout, [t.name for t in self._tasks.running()])
