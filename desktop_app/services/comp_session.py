@@ -24,7 +24,6 @@ from desktop_app.audio.comp import Segment, comp_seams, render
 from desktop_app.audio.seams import POOR, SeamReport, SongContext, measure_seam, with_proposal
 from desktop_app.audio.snap import BeatGrid, snap_time
 from desktop_app.audio.splice import DEFAULT_CROSSFADE_S
-from desktop_app.services import qt_guard  # noqa: F401  (must precede Qt use; see qt_guard.py)
 
 ORIGINAL = "original"
 MIN_RANGE_S = 0.05  # shorter than this is a slip of the mouse, not a comp
