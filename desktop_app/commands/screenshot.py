@@ -110,6 +110,10 @@ def run(args: argparse.Namespace) -> int:
         os.environ["RETAKE_DATA_DIR"] = tempfile.mkdtemp(prefix="retake-demo-")
         args.audio = args.audio or str(demo_song())
         args.select = args.select or list(DEMO_REGION)
+    if args.audio:
+        from desktop_app.audio.opening import prefetch
+
+        prefetch(args.audio)  # decode while Qt starts and the window is built; the window's loader adopts it
     from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 
     from desktop_app.ui.app import create_application
