@@ -67,7 +67,7 @@ def test_seam_marks_carry_their_reason_and_the_fix_moves_a_poor_seam(results_win
     results, comping, take_key = _setup(results_window)
     # Each region take's own edges are marked and ranked in its header.
     take_marks = comping._lane_marks[take_key].marks
-    assert len(take_marks) == 2 and all(" s: " in mark.toolTip() for mark in take_marks)
+    assert len(take_marks) == 2 and all(" join at " in mark.toolTip() for mark in take_marks)
     rank = comping._rank_labels[take_key]
     assert rank.isVisible() and "seams #" in rank.text() and "Worst:" in rank.toolTip()
     comping.row.mode_button.setChecked(True)
@@ -75,7 +75,8 @@ def test_seam_marks_carry_their_reason_and_the_fix_moves_a_poor_seam(results_win
     _drag(qtbot, view, 7.0, 9.5, results.panel.timeline, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: len(comping.row_marks.marks) == 2, timeout=WAIT_MS)
     for mark in comping.row_marks.marks:
-        assert mark.isVisible() and mark.toolTip().split(" at ")[0] in ("Clean join", "Audible join", "Poor join")
+        verdict = mark.toolTip().split(" at ")[0]
+        assert mark.isVisible() and verdict in ("Clean join", "Audible join", "Poor join")
     # The takes came back re-levelled (+6 dB): said in words, and no move would help, so no fix is offered.
     assert "level jumps +6.0 dB" in comping.row_marks.marks[0].toolTip()
     assert not any(m.fixable for m in comping.row_marks.marks)

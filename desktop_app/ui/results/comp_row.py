@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 # One colour per take, in lane order; the original is the strip's background.
 TAKE_COLOURS = ("#4c9aff", "#f0883e", "#a371f7", "#3fb9a0", "#e85aad", "#c9b32f", "#79c0ff", "#ff7b72")
 STRIP_BACKGROUND = "#2b3138"
-ROW_HEIGHT = 22
+ROW_HEIGHT = 26  # the top row's height: buttons keep their padding
 COMP_HELP = (
     "Comp: drag across a take's lane to play that take over that range (Shift+drag works without this "
     "button). Edges snap to beats and zero crossings; hold Alt for free edges. Drag on the original to clear. "
@@ -74,9 +74,9 @@ class CompStrip(QWidget):
             rect = QRectF(x0, 1, max(1.0, x1 - x0), self.height() - 2)
             painter.fillRect(rect, QColor(self.colours.get(r.source, "#8a96a3")))
             painter.setPen(QColor("#0d1117"))
-            if rect.width() > 30:
+            if rect.width() > 40:  # room for a name beside the seam marks
                 painter.drawText(
-                    rect.adjusted(3, 0, -2, 0), Qt.AlignmentFlag.AlignVCenter, self.names.get(r.source, "")
+                    rect.adjusted(12, 0, -6, 0), Qt.AlignmentFlag.AlignVCenter, self.names.get(r.source, "")
                 )
 
 

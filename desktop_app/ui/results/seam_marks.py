@@ -26,7 +26,10 @@ MARK_WIDTH, MARK_HEIGHT = 9, 12
 
 def seam_tooltip(report: SeamReport, fixable: bool) -> str:
     """The verdict and its reason in words, and what one click does when the seam can be fixed."""
-    lines = [f"{VERDICT_WORDS.get(report.verdict, report.verdict)} at {report.at_s:.2f} s: {report.reason}"]
+    verdict = VERDICT_WORDS.get(report.verdict, report.verdict)
+    where = f" at {report.at_s:.2f} s"
+    reason = report.reason.replace(where, "")  # the time is said once, first
+    lines = [f"{verdict}{where}" if report.verdict == CLEAN else f"{verdict}{where}: {reason}"]
     if fixable and report.proposed_at_s is not None:
         after = VERDICT_WORDS.get(report.proposed_verdict or "", "better").lower()
         lines.append(f"Click to move the seam to {report.proposed_at_s:.2f} s ({after} there).")
