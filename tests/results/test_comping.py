@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 from PySide6.QtCore import QPoint, Qt
 
@@ -104,7 +106,7 @@ def test_seam_marks_carry_their_reason_and_the_fix_moves_a_poor_seam(results_win
     assert round(before.at_s * rate) in edges
 
 
-def test_use_comp_makes_the_working_version_the_comp(results_window, finished_job, qtbot) -> None:
+def test_use_comp_makes_the_working_version_the_comp(results_window, finished_job, qtbot, tmp_path) -> None:
     _store, _job, _song, original = finished_job
     results, comping, take_key = _setup(results_window)
     second = results.comparison.lanes[2].key
@@ -127,3 +129,35 @@ def test_use_comp_makes_the_working_version_the_comp(results_window, finished_jo
     listed = splice_history(results_window.document)
     assert [(s.start, s.end) for s in listed] == [(r.start / 44100, r.end / 44100) for r in comping.session.ranges]
     assert REGION[0] <= listed[0].start
+    # The export's sidecar lists the comp's segments: take, job, engine, range.
+    target = tmp_path / "out" / "comp.wav"
+    target.parent.mkdir()
+    with qtbot.waitSignal(results.keeping.exported, timeout=WAIT_MS) as exported:
+        results.export_to("working", target, "wav24")
+    written = exported.args[0]
+    splices = json.loads(written.with_name(written.name + ".json").read_text())["splices"]
+    names = [results.comparison.display_name(results.comparison.lane(k)) for k in (take_key, second)]
+    assert [s["take"] for s in splices] == names and all(s["job_id"] == results.job.id for s in splices)
+    assert splices[0]["end"] == splices[1]["start"] and splices[0]["engine"]
+
+
+def test_dragging_the_original_clears_and_a_take_edge_fix_moves_that_edge(results_window, qtbot) -> None:
+    results, comping, take_key = _setup(results_window)
+    timeline = results.panel.timeline
+    free_shift = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.AltModifier
+    _drag(qtbot, results.panel.lane_widgets[take_key].view, 6.0, 10.0, timeline, free_shift)
+    original_view = results.panel.lane_widgets[results.comparison.lanes[0].key].view
+    _drag(qtbot, original_view, 7.0, 8.0, timeline, free_shift)  # the original clears a hole
+    rate = comping.session.rate
+    assert [(r.source, round(r.start / rate, 1), round(r.end / rate, 1)) for r in comping.session.ranges] == [
+        (take_key, 6.0, 7.0),
+        (take_key, 8.0, 10.0),
+    ]
+    comping.session.clear()
+    # A take's own start edge, as the seam meter would propose moving it: the take plays from there to its end.
+    report = comping._take_reports[take_key][1].seams[0]
+    assert report.label == "start"
+    from dataclasses import replace
+
+    comping.fix_seam(replace(report, proposed_at_s=6.5, proposed_verdict="clean"), take_key)
+    assert [(round(r.start / rate, 2), round(r.end / rate, 2)) for r in comping.session.ranges] == [(6.5, 10.0)]

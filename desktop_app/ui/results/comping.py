@@ -165,7 +165,8 @@ class Comping(QObject):
                 self._views[widget.view] = key
                 widget.view.installEventFilter(self)
                 widget.view.destroyed.connect(lambda _o=None, v=widget.view: self._views.pop(v, None))
-                self._lane_marks[key] = SeamMarks(widget.view, self.panel.timeline, self.fix_seam)
+                fix = lambda report, k=key: self.fix_seam(report, k)  # noqa: E731 - one per lane
+                self._lane_marks[key] = SeamMarks(widget.view, self.panel.timeline, fix)
                 self._rank_labels[key] = self._add_rank_label(widget)
             if key in colours:
                 widget.badge.setStyleSheet(f"background: {colours[key]}; color: #0d1117; border-radius: 3px;")
@@ -276,10 +277,17 @@ class Comping(QObject):
         return segments
 
     # ---------------------------------------------------------------------------------- seams
-    def fix_seam(self, report: SeamReport) -> None:
-        if self.session is None:
+    def fix_seam(self, report: SeamReport, key: str | None = None) -> None:
+        """Move a poor seam to its proposed point: a comp boundary moves; a take's own region edge (``key``'s
+        "start" or "end") puts that take in the comp over its region with that edge moved."""
+        if self.session is None or report.proposed_at_s is None:
             return
-        problem = self.session.apply_proposal(report)
+        if key is not None and report.label in ("start", "end") and self.comparison.region is not None:
+            lo, hi = self.comparison.region
+            lo, hi = (report.proposed_at_s, hi) if report.label == "start" else (lo, report.proposed_at_s)
+            problem = self.session.assign(key, lo, hi, free=True)
+        else:
+            problem = self.session.apply_proposal(report)
         self._say(problem or f"Seam moved from {report.at_s:.2f} s to {report.proposed_at_s:.2f} s.", 6000)
 
     def comp_reports(self) -> list[SeamReport]:
@@ -292,7 +300,7 @@ class Comping(QObject):
         session = self.session
         for key, marks in self._lane_marks.items():
             measured = self._take_reports.get(key)
-            entries = [(report, False) for report in measured[1].seams] if measured else []
+            entries = [(report, True) for report in measured[1].seams] if measured else []
             for report in reports if session is not None else []:
                 frame = round(report.at_s * session.rate)
                 sides = (session.source_at((frame - 1) / session.rate), session.source_at(frame / session.rate))
