@@ -61,8 +61,12 @@ def test_a_plain_click_still_picks_the_lane_and_makes_no_comp(results_window, qt
     assert results.comparison.selected == take_key and comping.session.ranges == ()
     _drag(qtbot, view, 6.5, 9.0, results.panel.timeline)  # comp mode off, no Shift: no comp either
     assert comping.session.ranges == ()
-    _drag(qtbot, view, 6.5, 9.0, results.panel.timeline, Qt.KeyboardModifier.ShiftModifier)
-    assert [r.source for r in comping.session.ranges] == [take_key]
+    results_window.document.tempo.set_bpm(120.0)  # beats every 0.5 s from 0
+    _drag(qtbot, view, 6.56, 8.94, results.panel.timeline, Qt.KeyboardModifier.ShiftModifier)
+    (comped,) = comping.session.ranges
+    rate = comping.session.rate
+    assert comped.source == take_key  # and the edges snapped to the beats (then to a zero crossing)
+    assert abs(comped.start / rate - 6.5) < 0.01 and abs(comped.end / rate - 9.0) < 0.01
 
 
 def test_seam_marks_carry_their_reason_and_the_fix_moves_a_poor_seam(results_window, qtbot) -> None:

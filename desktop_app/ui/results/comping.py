@@ -69,6 +69,7 @@ class Comping(QObject):
         shortcut.activated.connect(self.hear)
         self._shortcut = shortcut
         panel.crossfade.valueChanged.connect(self._crossfade_changed)
+        self.document.tempo.changed.connect(self._tempo_changed)
         comparison.lanes_changed.connect(self.lanes_changed)
         comparison.lane_updated.connect(self._lane_updated)
         comparison.selection_changed.connect(lambda _k: self._attach())
@@ -95,6 +96,7 @@ class Comping(QObject):
 
             session = CompSession(original, self.comparison.rate, self.document.undo_stack, self)
             session.crossfade_s = self.panel.crossfade_s
+            session.set_grid(self.document.tempo.grid())  # edges snap to the editor's beats
             self._take_reports.clear()
             self._set_session(session)
         self._add_sources()
@@ -107,6 +109,11 @@ class Comping(QObject):
         if session is not None:
             session.changed.connect(self._comp_changed)
         self._comp_changed()
+
+    def _tempo_changed(self) -> None:
+        if self.session is not None:
+            self.session.set_grid(self.document.tempo.grid())
+            self._comp_changed()  # seams are judged against the beat
 
     def _crossfade_changed(self, ms: int) -> None:
         if self.session is not None:
