@@ -76,6 +76,11 @@ def test_seam_marks_carry_their_reason_and_the_fix_moves_a_poor_seam(results_win
     assert len(take_marks) == 2 and all(" join at " in mark.toolTip() for mark in take_marks)
     rank = comping._rank_labels[take_key]
     assert rank.isVisible() and "seams #" in rank.text() and "Worst:" in rank.toolTip()
+    results.panel.blind_box.setChecked(True)  # a rank tells takes apart: hidden until every take is rated
+    assert not rank.isVisible()
+    assert set(comping.row.strip.names.values()) <= {"Take A", "Take B", "Original"}
+    results.panel.blind_box.setChecked(False)
+    assert rank.isVisible()
     comping.row.mode_button.setChecked(True)
     view = results.panel.lane_widgets[take_key].view
     _drag(qtbot, view, 7.0, 9.5, results.panel.timeline, Qt.KeyboardModifier.AltModifier)

@@ -55,6 +55,7 @@ class Comping(QObject):
         self._lane_marks: dict[str, SeamMarks] = {}
         self._rank_labels: dict[str, QLabel] = {}
         self._views: dict[QObject, str] = {}
+        self._refused: set[str] = set()  # lanes that cannot be comped (already said why)
         self._attached: dict[str, LaneWidget] = {}  # the widget each lane's marks and label belong to
         self._take_reports: dict[str, tuple[object, TakeReport]] = {}  # key -> (samples it measured, report)
         self._drag: dict | None = None
@@ -74,6 +75,7 @@ class Comping(QObject):
         comparison.lane_updated.connect(self._lane_updated)
         comparison.selection_changed.connect(lambda _k: self._attach())
         comparison.options_changed.connect(self._show_ranks)
+        comparison.options_changed.connect(self._show_names)
         self.lanes_changed()
 
     @property
@@ -138,9 +140,21 @@ class Comping(QObject):
                 engine=lane.engine_label,
                 region=None if lane.is_whole_track else region,
             )
-            if session.add_source(source) is None:
+            problem = session.add_source(source)
+            if problem is None:
                 known.add(lane.key)
-        self.row.set_session(session, self.colours(), {s.key: s.name for s in session.sources()})
+            elif lane.key not in self._refused:  # say it once: the lane stays, it just cannot be comped
+                self._refused.add(lane.key)
+                self._say(problem, 8000)
+        self._show_names()
+
+    def _show_names(self) -> None:
+        """The comp row names takes as the lanes do (Take A, B… in blind mode, until all are rated)."""
+        if self.session is None:
+            return
+        lanes = (self.comparison.lane(s.key) for s in self.session.sources())
+        names = {lane.key: self.comparison.display_name(lane) for lane in lanes if lane is not None}
+        self.row.set_session(self.session, self.colours(), names)
 
     def colours(self) -> dict[str, str]:
         return {lane.key: take_colour(i) for i, lane in enumerate(self.comparison.lanes[1:])}
