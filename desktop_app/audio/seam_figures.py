@@ -262,13 +262,13 @@ def _lag_ms(ctx: SongContext, source: np.ndarray, lo: int, hi: int) -> float | N
         return None  # no onsets in common (a pad, or other rhythms): no slip to speak of
     near_best = np.flatnonzero(scores >= scores.max() - 0.02)
     best = int(near_best[np.argmin(np.abs(lags[near_best]))])  # of equal peaks, the smallest slip
-    lag = float(lags[best])
+    slip = float(lags[best])
     if 0 < best < lags.size - 1 and np.isfinite(scores[best - 1]) and np.isfinite(scores[best + 1]):
         a, b, c = scores[best - 1], scores[best], scores[best + 1]
         denom = a - 2 * b + c
         if denom < 0:
-            lag += 0.5 * (a - c) / denom
-    return 1000.0 * lag * step / rate
+            slip += 0.5 * (a - c) / denom
+    return 1000.0 * slip * step / rate
 
 
 def timing_slip(ctx: SongContext, seam: Seam) -> float | None:
