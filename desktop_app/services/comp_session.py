@@ -194,14 +194,15 @@ class CompSession(QObject):
             return "The seam meter has no better place for this seam."
         return self.move_boundary(report.at_s, report.proposed_at_s)
 
-    def use_as_working_version(self, document) -> str | None:
+    def use_as_working_version(self, document, segments: list | None = None) -> str | None:
         """Make the comp the open song's audio ("Use comp"): one undo step, through its WorkingVersion.
 
-        The working copy is saved off the GUI thread; ``document.working.replaced`` says when it is in place.
+        ``segments`` (SpliceSegments) are what the export's sidecar lists. The working copy is saved off
+        the GUI thread; ``document.working.replaced`` says when it is in place.
         """
         if not self._ranges:
             return "The comp is still the original: swipe a take over part of the song first."
-        document.working.replace(self.render(), "Use comp")
+        document.working.replace(self.render(), "Use comp", segments)
         return None
 
     def clear(self) -> None:
