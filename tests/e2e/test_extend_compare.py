@@ -1,0 +1,116 @@
+"""An extend job from the GUI on the local engine, compared and kept: its takes outlast the song, the lanes reach
+their end, "use this take" keeps the original to the bit before ``extend_after`` and the take after the fade."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop_app.api.keys import KeyStore
+from desktop_app.api.models import Operation
+from desktop_app.audio import load
+from desktop_app.engine import LocalEngine
+from desktop_app.jobs.clients import ClientFactory
+from desktop_app.jobs.states import JobState
+from desktop_app.jobs.store import JobStore
+from desktop_app.services.comparison import READY
+from desktop_app.services.jobs_service import JobsService
+from desktop_app.services.settings import Settings
+from desktop_app.ui.results.lane_widget import lane_figures
+from tests.e2e.test_extend_gui import FAST
+from tests.ui.songs import write_beat_song
+from tests.ui_jobs.sending import send_and_wait
+
+pytestmark = pytest.mark.slow
+SONG_S, AFTER_S = 16.0, 15.0  # near the end: every continuation (≥ 2 s) makes the take longer than the song
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path):
+    from desktop_app.ui.main_window import MainWindow
+
+    song = write_beat_song(tmp_path / "beat.wav", SONG_S, bpm=120.0, first_downbeat=0.5)
+    with LocalEngine(data_dir=tmp_path / "engine") as engine:
+        service = JobsService(store=JobStore(tmp_path / "jobs.sqlite3"), factory=ClientFactory(local_engine=engine),
+                              settings=FAST, key_store=KeyStore())  # fmt: skip
+        win = MainWindow(settings=Settings(str(tmp_path / "retake.ini")), jobs_service=service)
+        qtbot.addWidget(win)
+        win.resize(1280, 800)
+        win.show()
+        qtbot.waitExposed(win)
+        with qtbot.waitSignal(win.document.clip_changed, timeout=20000):
+            win.open_file(song)
+        yield win
+        win.close()
+        service.shutdown()
+        service.store.close()
+
+
+def _extend(window, qtbot):
+    panel = window.jobs.panel
+    panel.set_operation(Operation.EXTEND)
+    window.document.region.set_range(AFTER_S - 2.0, AFTER_S)
+    panel.forms[Operation.EXTEND].fields["prompt"].set_value("one more bar")
+    job = send_and_wait(window, qtbot)
+    assert job.state is JobState.DONE, job.error_message
+    comparison = window.results.comparison
+    qtbot.waitUntil(
+        lambda: len(comparison.lanes) == 3 and all(lane.status == READY for lane in comparison.lanes[1:]),
+        timeout=60000,
+    )
+    return job, comparison
+
+
+def test_extend_takes_are_compared_from_the_point_and_kept_to_the_bit(window, qtbot, tmp_path) -> None:
+    job, comparison = _extend(window, qtbot)
+    document, results = window.document, window.results
+    original = document.clip.samples
+    rate = document.sample_rate
+    after = round(AFTER_S * rate)
+    takes = comparison.lanes[1:]
+    assert all(lane.is_extension and lane.extend_from == after for lane in takes)
+    assert all(lane.samples.shape[0] > original.shape[0] for lane in takes)
+    # The lanes and the editor share one time axis, reaching the end of the longest take.
+    assert window.editor.timeline.frames == max(lane.samples.shape[0] for lane in takes)
+    # Labels say what was measured where: the original before the point, the take over its continuation.
+    assert "before 0:15.0, where the takes go on" in lane_figures(comparison, comparison.lanes[0])
+    label = lane_figures(comparison, takes[0])
+    assert "goes on from 0:15.0" in label and "LUFS over the continuation" in label
+    assert "nothing changed before 0:15.0" in label  # the local engine keeps the original to the bit
+
+    comparison.select(takes[0].key)
+    panel = results.panel
+    assert panel.splice_button.isEnabled()
+    with qtbot.waitSignal(document.working.replaced, timeout=20000):
+        qtbot.mouseClick(panel.splice_button, Qt.MouseButton.LeftButton)
+    kept, take = document.clip.samples, takes[0].samples
+    fade = round(panel.crossfade_s * rate)
+    assert kept.shape == take.shape and kept.shape[0] > original.shape[0]
+    assert np.array_equal(kept[:after], original[:after])  # the original, to the bit, before extend_after
+    assert np.array_equal(kept[after + fade :], take[after + fade :])  # the take after the fade
+    assert window.editor.timeline.frames == max(lane.samples.shape[0] for lane in takes)
+
+    exported = results.export_to("working", tmp_path / "extended", "wav32f").result(timeout=30)
+    written = load(exported)
+    assert written.samples.shape == kept.shape
+    assert np.array_equal(written.samples[:after], original[:after])
+
+    document.undo_stack.undo()
+    assert document.clip.samples is original and not document.working.edited
+    document.undo_stack.redo()
+    assert document.clip.samples is kept
+    panel.revert_button.click()
+    assert document.clip.samples is original
+
+
+def test_a_take_that_ends_before_the_point_is_refused_in_a_sentence(window, qtbot) -> None:
+    _job, comparison = _extend(window, qtbot)
+    lane = comparison.lanes[1]
+    lane.samples = lane.samples[: lane.extend_from]  # as a service cutting its answer short would
+    comparison.select(lane.key)
+    window.results.panel.splice_button.click()
+    assert "ends before the extension point" in window.statusBar().currentMessage()
+    assert not window.document.working.edited
