@@ -74,7 +74,7 @@ def _extension_parts(comparison: Comparison, lane: Lane) -> list[str]:
         added = (lane.samples.shape[0] - comparison.lanes[0].samples.shape[0]) / rate
         ends = format_time(lane.samples.shape[0] / rate, decimals=1)
         length = f"{added:+.1f} s".replace("-", "−")
-        parts.append(f"goes on from {point} to {ends} ({length} against the original)")
+        parts.append(f"from {point} to {ends} ({length} on the original)")
     if figures is not None and figures.near_identical:
         parts.append(f"practically the original after {point}")
     if figures is not None:
