@@ -401,10 +401,13 @@ class AddVocalsRequest(_Base):
             ("negative_tags", self.negative_tags, MAX_ADD_VOCALS_NEGATIVE_TAGS),
         ):
             label = name.replace("_", " ")
+            verb = "are" if label.endswith("tags") else "is"  # "the negative tags are", "the title is"
             if not value.strip():
-                out.append(FieldProblem(name, f"The {label} is required for add vocals."))
+                out.append(FieldProblem(name, f"The {label} {verb} required for add vocals."))
             elif len(value) > limit:
-                out.append(FieldProblem(name, f"The {label} is {len(value)} characters; at most {limit} are allowed."))
+                out.append(
+                    FieldProblem(name, f"The {label} {verb} {len(value)} characters; at most {limit} are allowed.")
+                )
         if self.vocal_gender is not None and self.vocal_gender not in VOCAL_GENDERS:
             out.append(FieldProblem("vocal_gender", "Vocal gender for add vocals is m (male) or f (female)."))
         for name in ("style_weight", "weirdness_constraint", "audio_weight"):

@@ -19,13 +19,19 @@ from desktop_app import __version__
 from desktop_app.audio.encode import save
 from desktop_app.audio.errors import AudioWriteError
 
+# key -> (file suffix, bit depth for WAV/FLAC, label). The key is what the export dialog remembers.
 EXPORT_FORMATS = {
     "wav16": ("wav", "PCM_16", "WAV 16-bit"),
     "wav24": ("wav", "PCM_24", "WAV 24-bit"),
     "wav32f": ("wav", "FLOAT", "WAV 32-bit float"),
+    "flac16": ("flac", "PCM_16", "FLAC 16-bit"),
     "flac": ("flac", "PCM_24", "FLAC 24-bit"),
     "mp3": ("mp3", "PCM_16", "MP3 320 kbps"),
+    "m4a": ("m4a", "", "M4A (AAC 256 kbps)"),
+    "ogg": ("ogg", "", "OGG Vorbis (about 192 kbps)"),
+    "opus": ("opus", "", "Opus 160 kbps"),
 }
+LOSSY_KEYS = ("mp3", "m4a", "ogg", "opus")
 # Keys that must never reach a sidecar even if a caller passes them by mistake.
 _SECRET_WORDS = ("key", "token", "authorization", "secret", "password")
 
@@ -38,6 +44,8 @@ class Provenance:
     prompt: str = ""
     source_file: str = ""
     parameters: dict[str, Any] = field(default_factory=dict)
+    # Every take spliced into the exported audio: take, job_id, engine, operation, start, end (seconds).
+    splices: list[dict[str, Any]] = field(default_factory=list)
 
     def tags(self) -> dict[str, str]:
         comment = "; ".join(
@@ -61,6 +69,7 @@ class Provenance:
             "prompt": self.prompt,
             "source_file": self.source_file,
             "parameters": _without_secrets(self.parameters),
+            "splices": [_without_secrets(segment) for segment in self.splices],
             "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "software": f"Retake {__version__}",
         }

@@ -22,9 +22,14 @@ def job_title(job: JobRecord) -> str:
     prompt = str(job.params.get("prompt") or job.params.get("voice_id") or "").strip()
     label = job.operation.replace("_", " ").capitalize()
     if job.operation == "inpaint" and "replace_start_at" in job.params:
-        label += f" {float(job.params['replace_start_at']):.1f}–{float(job.params['replace_end_at']):.1f} s"
+        from desktop_app.ui.waveform.timefmt import format_time  # the editor's format; the widgets are loaded
+
+        start, end = float(job.params["replace_start_at"]), float(job.params["replace_end_at"])
+        label += f" {format_time(start)}–{format_time(end)}"
     if job.operation == "extend" and "extend_after" in job.params:
-        label += f" from {float(job.params['extend_after']):.1f} s"
+        from desktop_app.ui.waveform.timefmt import format_time
+
+        label += f" from {format_time(float(job.params['extend_after']))}"
     return f"{label}: {prompt}" if prompt else label
 
 

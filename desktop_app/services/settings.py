@@ -61,6 +61,9 @@ class Options:
     postroll_s = Option("settings/postroll_s", 2.0)
     snap_to_grid = Option("settings/snap_to_grid", True)
     snap_to_zero = Option("settings/snap_to_zero", True)
+    paid_send_confirmed = Option("settings/paid_send_confirmed", False)  # the first paid send asked once
+    export_format = Option("persist/export_format", "wav24")
+    export_folder = Option("persist/export_folder", "")
     recent_files = Option("persist/recent_files", [])
     loop_enabled = Option("persist/loop_enabled", False)
     last_folder = Option("persist/last_folder", "")

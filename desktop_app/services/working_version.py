@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import threading
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,33 @@ def is_working_file_of(candidate: Path | None, source: Path | None) -> bool:
     if candidate is None or source is None:
         return False
     return candidate == source or candidate.parent == working_folder(source)
+
+
+@dataclass(frozen=True)
+class SpliceSegment:
+    """What one splice put into the working version (for the export's sidecar)."""
+
+    take: str  # the lane's label, e.g. "Take 1"
+    job_id: str
+    engine: str
+    operation: str
+    start: float  # seconds; the whole song for a whole take
+    end: float
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def splice_history(document: Document) -> list[SpliceSegment]:
+    """The splices in the song as heard now: the undo stack's done steps since the last "back to
+    original" (undone steps are not in it)."""
+    stack = document.undo_stack
+    segments: list[SpliceSegment] = []
+    for index in range(stack.index()):
+        command = stack.command(index)
+        if isinstance(command, ReplaceAudioCommand):
+            segments = [*segments, command.segment] if command.segment is not None else []
+    return segments
 
 
 def current_audio_file(document: Document) -> Path | None:
@@ -85,8 +113,9 @@ class WorkingVersion(QObject):
         self._worker.shutdown()
 
     # -------------------------------------------------------------------------------- actions
-    def replace(self, samples: np.ndarray, text: str) -> None:
-        """Make ``samples`` the song, as one undo step; saving and the pyramid happen off the GUI thread."""
+    def replace(self, samples: np.ndarray, text: str, segment: SpliceSegment | None = None) -> None:
+        """Make ``samples`` the song, as one undo step; saving and the pyramid happen off the GUI thread.
+        ``segment`` says which take went where (the export's sidecar lists them)."""
         document = self._document
         if document.clip is None or document.path is None:
             return
@@ -106,9 +135,10 @@ class WorkingVersion(QObject):
                     None,
                     None,
                     f"{text} failed: the working copy could not be saved ({error}).",
+                    None,
                 )
             else:
-                payload = (generation, samples, peaks, path, text)
+                payload = (generation, samples, peaks, path, text, segment)
             # Always handed back (a stale one is dropped there, after "busy" ends), unless closing.
             with self._lock, contextlib.suppress(RuntimeError):  # RuntimeError: deleted meanwhile
                 if not self._closed:
@@ -127,14 +157,14 @@ class WorkingVersion(QObject):
         return True
 
     def _on_ready(self, payload) -> None:
-        generation, samples, peaks, path, text = payload
+        generation, samples, peaks, path, text, segment = payload
         self.busy_changed.emit(False)
         if generation != self._generation:
             return
         if samples is None:
             self.failed.emit(text)
             return
-        self._document.undo_stack.push(ReplaceAudioCommand(self, (samples, peaks, path), text))
+        self._document.undo_stack.push(ReplaceAudioCommand(self, (samples, peaks, path), text, segment))
         self.replaced.emit(text)
 
     def _apply(self, state: tuple[np.ndarray, PeakPyramid, Path | None]) -> None:
@@ -150,9 +180,10 @@ class ReplaceAudioCommand(QUndoCommand):
     """Swap the song's samples (splice, whole take, back to original) as one undo step; nothing is
     recomputed on undo or redo: both states keep their pyramid and file."""
 
-    def __init__(self, working: WorkingVersion, new, text: str) -> None:
+    def __init__(self, working: WorkingVersion, new, text: str, segment: SpliceSegment | None = None) -> None:
         super().__init__(text)
         self.working = working
+        self.segment = segment  # None (back to original) starts the splice history afresh
         self.new_state = new
         self.old_state = working._state()
 

@@ -25,7 +25,8 @@ class RegionPanel(QGroupBox):
         self.bars: dict[str, QLineEdit] = {}
         layout = QGridLayout(self)
         layout.setHorizontalSpacing(8)
-        layout.setVerticalSpacing(4)
+        layout.setVerticalSpacing(3)
+        layout.setContentsMargins(8, 6, 8, 6)  # compact: the take lanes below need the height more
         for col, name in enumerate(FIELDS, start=1):
             header = QLabel(name.capitalize())
             header.setObjectName("fieldHeader")
@@ -45,7 +46,7 @@ class RegionPanel(QGroupBox):
             bar.editingFinished.connect(lambda n=name, w=bar: self._apply(n, w, self._parse_bars(n)))
             for w in (sec, bar):
                 w.setAlignment(Qt.AlignmentFlag.AlignRight)
-                w.setMinimumWidth(92)
+                w.setMinimumWidth(w.fontMetrics().horizontalAdvance("10:00.000") + 14)
             self.seconds[name], self.bars[name] = sec, bar
             layout.addWidget(sec, 1, col)
             layout.addWidget(bar, 2, col)

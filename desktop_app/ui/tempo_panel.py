@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDoubleSpinBox, QGridLayout, QGroupBox, QLabel, QPushButton, QSpinBox, QWidget
 
 from desktop_app.services.tempo_grid import TempoGrid
+from desktop_app.ui.widgets import ElidedLabel
 
 _SOURCES = {
     "estimated": "estimated from the audio",
@@ -43,11 +44,15 @@ class TempoPanel(QGroupBox):
         self.metre.setRange(1, 16)
         self.metre.setSuffix(" / 4")
         self.metre.setToolTip("Beats per bar")
-        self.source = QLabel("")
+        self.source = ElidedLabel("")  # a long note shortens with "…" instead of widening the window
         self.source.setObjectName("hint")
+        # Sized for the values songs have, not for the range's extremes, so the panel fits at 1024 px.
+        for spin, sample in ((self.bpm, "000.00 BPM"), (self.origin, "000.000 s"), (self.metre, "16 / 4")):
+            spin.setMinimumWidth(spin.fontMetrics().horizontalAdvance(sample) + 36)
         layout = QGridLayout(self)
         layout.setHorizontalSpacing(8)
-        layout.setVerticalSpacing(4)
+        layout.setVerticalSpacing(3)
+        layout.setContentsMargins(8, 6, 8, 6)  # compact: the take lanes below need the height more
         layout.addWidget(QLabel("Tempo"), 0, 0)
         layout.addWidget(self.bpm, 0, 1)
         layout.addWidget(self.tap, 0, 2)

@@ -10,7 +10,7 @@ import pytest
 import soundfile as sf
 
 from desktop_app.audio import load
-from desktop_app.audio.export import EXPORT_FORMATS, Provenance, export, sidecar_path
+from desktop_app.audio.export import EXPORT_FORMATS, LOSSY_KEYS, Provenance, export, sidecar_path
 
 RATE = 44100
 
@@ -25,17 +25,22 @@ def test_export_round_trips(tmp_path: Path, key: str) -> None:
     audio = _audio()
     prov = Provenance(title="Chorus fix", engine="local", operation="inpaint", prompt="brighter", parameters={"a": 1})
     out = export(audio, RATE, tmp_path / "song", key, prov)
+    assert out.suffix == "." + EXPORT_FORMATS[key][0]
     clip = load(out)
-    assert clip.sample_rate == RATE and clip.channels == 2
-    if key == "mp3":
-        assert abs(clip.frames - audio.shape[0]) <= 1152
+    assert clip.channels == 2
+    assert clip.sample_rate == (48000 if key == "opus" else RATE)  # Opus decodes at 48 kHz
+    assert clip.duration == pytest.approx(audio.shape[0] / RATE, abs=1e-3)  # decoders trim encoder padding
+    if key in LOSSY_KEYS:
+        if clip.sample_rate == RATE:
+            noise = ((clip.samples - audio) ** 2).sum(axis=0)
+            assert (10 * np.log10((audio**2).sum(axis=0) / noise)).min() > 15
     else:
         assert clip.frames == audio.shape[0]
-        tolerance = {"wav16": 1e-4, "wav24": 1e-6, "wav32f": 0, "flac": 1e-6}[key]
+        tolerance = {"wav16": 1e-4, "wav24": 1e-6, "wav32f": 0, "flac16": 1e-4, "flac": 1e-6}[key]
         np.testing.assert_allclose(clip.samples, audio, atol=tolerance)
     meta = json.loads(sidecar_path(out).read_text())
     assert meta["engine"] == "local" and meta["prompt"] == "brighter" and meta["parameters"] == {"a": 1}
-    if key != "mp3":
+    if key not in LOSSY_KEYS:
         assert sf.info(str(out)).extra_info is not None
         with sf.SoundFile(str(out)) as f:
             assert f.title == "Chorus fix"

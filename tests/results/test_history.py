@@ -11,7 +11,7 @@ from desktop_app.services.settings import Settings
 def test_history_lists_the_songs_job(results_window) -> None:
     history = results_window.results.history
     assert history.table.rowCount() == 1
-    assert "Inpaint 6.0–10.0 s: new fill" in history.table.item(0, 1).text()
+    assert "Inpaint 0:06.000–0:10.000: new fill" in history.table.item(0, 1).text()
     assert history.table.item(0, 4).text() == "2"
     lane = results_window.results.comparison.lanes[2]
     results_window.results.panel.lane_widgets[lane.key].rating_buttons["star"].click()

@@ -19,7 +19,7 @@ from desktop_app.services.jobs_service import JobsService
 from desktop_app.services.settings import Options
 from desktop_app.services.voices import VoiceLoader
 from desktop_app.ui.jobs.engine_dialog import EngineDialog
-from desktop_app.ui.jobs.operation_panel import OperationPanel
+from desktop_app.ui.jobs.operation_panel import OperationPanel, credits_from_history
 from desktop_app.ui.jobs.queue_panel import QueuePanel
 from desktop_app.ui.widgets import scrollable
 
@@ -44,7 +44,13 @@ class JobsFeature(QObject):
             service = JobsService(settings=runner_settings, key_store=keys)
         self.service = service
         self.voices = VoiceLoader(service.factory, self)
-        self.panel = OperationPanel(window.document, self.voices, self.engine_name)
+        self.panel = OperationPanel(
+            window.document,
+            self.voices,
+            self.engine_name,
+            settings=settings,
+            credit_hint=credits_from_history(service.store),
+        )
         self.panel.setObjectName("operationPanel")
         self.queue = QueuePanel(service)
         self.queue.setObjectName("jobQueuePanel")

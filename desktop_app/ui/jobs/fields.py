@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -47,6 +48,7 @@ class FieldWidget(QWidget):
         super().__init__(parent)
         self.spec = spec
         self.touched = False  # errors show once the user has edited the field
+        self.problem: str | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 4)
         layout.setSpacing(2)
@@ -54,6 +56,8 @@ class FieldWidget(QWidget):
         title = QLabel(spec.label + (" *" if spec.required else ""))
         title.setObjectName("fieldLabel")
         header.addWidget(title)
+        self.mark = problem_mark()
+        header.addWidget(self.mark)
         header.addStretch(1)
         self.counter = QLabel()
         self.counter.setObjectName("fieldCounter")
@@ -71,12 +75,13 @@ class FieldWidget(QWidget):
     def _make_input(self) -> QWidget:
         spec = self.spec
         if spec.kind == "line":
-            widget = QLineEdit()
+            widget = ElidingLineEdit()
             widget.setPlaceholderText(spec.placeholder)
             widget.textChanged.connect(self._changed)
         elif spec.kind == "text":
             widget = QPlainTextEdit()
             widget.setPlaceholderText(spec.placeholder)
+            widget.setToolTip(spec.placeholder)
             widget.setMinimumHeight(60)
             widget.setMaximumHeight(110)
             widget.textChanged.connect(self._changed)
@@ -144,12 +149,67 @@ class FieldWidget(QWidget):
         elif isinstance(self.input, _WeightInput):
             self.input.set_value(value)
 
-    def show_error(self, message: str | None) -> None:
+    @property
+    def short_name(self) -> str:
+        """How the form's summary names this field: its label without the asides ("Title", "Prompt")."""
+        label = self.spec.label.split(" (")[0]
+        return self.spec.name.replace("_", " ").capitalize() if label.endswith("?") else label
+
+    def is_missing(self) -> bool:
+        """A required field still empty (the summary lists these by name, not by sentence)."""
+        return self.spec.required and not (self.text_value() or "").strip()
+
+    def focus_input(self) -> None:
+        target = self.input.spin if isinstance(self.input, _WeightInput) else self.input
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_error(self, message: str | None, *, problem: str | None = None) -> None:
+        """``message`` is written under the field; ``problem`` (default: the message) only marks it."""
+        self.problem = problem if problem is not None else message
+        show_mark(self.mark, self.problem)
         self.error.setText(message or "")
         self.error.setVisible(bool(message))
         self.input.setProperty("invalid", bool(message))
         self.input.style().unpolish(self.input)
         self.input.style().polish(self.input)
+
+
+def problem_mark() -> QLabel:
+    """The small mark beside a field's label that says it has a problem (the sentence is its tooltip)."""
+    mark = QLabel("●")
+    mark.setObjectName("fieldMark")
+    mark.hide()
+    return mark
+
+
+def show_mark(mark: QLabel, problem: str | None) -> None:
+    mark.setToolTip(problem or "")
+    mark.setVisible(bool(problem))
+
+
+class ElidingLineEdit(QLineEdit):
+    """A line edit whose placeholder shortens with "…" to the width it gets (the whole hint in the tooltip)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._placeholder = ""
+
+    def setPlaceholderText(self, text: str) -> None:
+        self._placeholder = text
+        self.setToolTip(text)
+        self._elide()
+
+    def fullPlaceholderText(self) -> str:
+        return self._placeholder
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        room = max(0, self.width() - 16)  # the frame and text margins
+        shown = self.fontMetrics().elidedText(self._placeholder, Qt.TextElideMode.ElideRight, room)
+        super().setPlaceholderText(shown)
 
 
 class _WeightInput(QWidget):

@@ -7,24 +7,27 @@ so nothing the service would refuse is ever sent.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QScrollArea,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop_app.api.engines import parse_engine
+from desktop_app.api.engines import EngineKind, EngineSpec, parse_engine
 from desktop_app.api.errors import FieldProblem, ServiceError
 from desktop_app.api.models import REQUEST_TYPES, Operation, ServiceRequest
 from desktop_app.services.document import Document
+from desktop_app.services.settings import Options, Settings
 from desktop_app.services.voices import VoiceLoader
 from desktop_app.services.working_version import current_audio_file
 from desktop_app.ui.jobs.engine_dialog import CreditsRow
@@ -32,6 +35,13 @@ from desktop_app.ui.jobs.fields import FieldWidget
 from desktop_app.ui.jobs.specs import FIELDS, OPERATION_ORDER, SUBMIT_LABELS, extend_point
 from desktop_app.ui.jobs.voice_picker import VoicePicker
 from desktop_app.ui.waveform.timefmt import format_time
+from desktop_app.ui.widgets import ElidedLabel
+
+# The engines that charge credits. A custom engine is most often one's own server: it is not asked about.
+PAID_ENGINES = (EngineKind.MUSICGPT, EngineKind.SUNOAPI)
+# Problems of these fields belong to the selection on the waveform, not to a field of the form.
+_REGION_FIELDS = ("region", "replace_start_at", "replace_end_at", "extend_after")
+CreditHint = Callable[[Operation, str], float | None]  # (operation, engine name) -> likely credits per take
 
 
 class OperationForm(QWidget):
@@ -73,26 +83,47 @@ class OperationForm(QWidget):
             self.voice_picker.set_voice_id(params["voice_id"])
 
     def show_problems(self, problems: list[FieldProblem], *, force: bool = False) -> list[FieldProblem]:
-        """Show each problem under its field once the user has edited it (or ``force``).
-
-        Returns the problems not shown under a field: those of no field here, and those of
-        fields still untouched (a fresh form should invite, not scold).
-        """
+        """Mark every field that has a problem; write the sentence under it once the user has edited it
+        (or ``force``). Returns the problems not written under a field, for the form's summary: those of
+        no field here, and those of fields still untouched (a fresh form should invite, not scold)."""
         by_field: dict[str, str] = {}
         for problem in problems:
             by_field.setdefault(problem.field, problem.message)
         shown: set[str] = set()
         for name, widget in self.fields.items():
-            message = by_field.get(name) if (widget.touched or force) else None
-            widget.show_error(message)
-            if message:
+            message = by_field.get(name)
+            written = message if (widget.touched or force) else None
+            widget.show_error(written, problem=message)
+            if written:
                 shown.add(name)
         if self.voice_picker is not None:
             message = by_field.get("voice_id")
-            self.voice_picker.show_error(message if force else None)
+            self.voice_picker.show_error(message if force else None, problem=message)
             if message and force:
                 shown.add("voice_id")
         return [p for p in problems if p.field not in shown]
+
+    def missing_names(self, problems: list[FieldProblem]) -> dict[str, str]:
+        """{field: short name} of the required fields still empty among ``problems``, in form order."""
+        fields = {p.field for p in problems}
+        names = {}
+        if self.voice_picker is not None and "voice_id" in fields and not self.voice_picker.voice_id():
+            names["voice_id"] = "Voice"
+        for name, widget in self.fields.items():
+            if name in fields and widget.is_missing():
+                names[name] = widget.short_name
+        return names
+
+    def focus_first_problem(self) -> QWidget | None:
+        """Put the cursor in the first field (top-down) that still has a problem; returns that field."""
+        if self.voice_picker is not None and self.voice_picker.problem:
+            self.voice_picker.list.setFocus(Qt.FocusReason.OtherFocusReason)
+            return self.voice_picker
+        for widget in self.fields.values():
+            if widget.problem:
+                widget.focus_input()
+                return widget
+        return None
 
 
 class OperationPanel(QWidget):
@@ -101,10 +132,22 @@ class OperationPanel(QWidget):
     submit_requested = Signal(object)  # a checked ServiceRequest
     engine_settings_requested = Signal()
 
-    def __init__(self, document: Document, voice_loader: VoiceLoader | None, engine_name, parent=None) -> None:
+    def __init__(
+        self,
+        document: Document,
+        voice_loader: VoiceLoader | None,
+        engine_name,
+        parent=None,
+        *,
+        settings: Settings | None = None,
+        credit_hint: CreditHint | None = None,
+    ) -> None:
         super().__init__(parent)
         self.document = document
         self._engine_name = engine_name
+        self.settings = settings
+        self.credit_hint = credit_hint
+        self._credits: dict[tuple[Operation, str], float | None] = {}
         self.setMinimumWidth(310)  # labels and the engine line stay readable
         layout = QVBoxLayout(self)
         header = QHBoxLayout()
@@ -123,22 +166,29 @@ class OperationPanel(QWidget):
         change.clicked.connect(self.engine_settings_requested)
         engine_row.addWidget(change)
         layout.addLayout(engine_row)
-        self.target_label = QLabel()
+        self.target_label = ElidedLabel()
         self.target_label.setObjectName("targetLabel")
-        self.target_label.setWordWrap(True)
         layout.addWidget(self.target_label)
-        self.stack = QStackedWidget()
+        # Only the chosen form is shown (the others hidden, not stacked), so the scroll range is that
+        # form's own height: no blank area below a short form such as Cover.
+        self.stack = QWidget()
+        stack_layout = QVBoxLayout(self.stack)
+        stack_layout.setContentsMargins(0, 0, 0, 0)
         self.forms: dict[Operation, OperationForm] = {}
         for op in OPERATION_ORDER:
             form = OperationForm(op, voice_loader, engine_name)
             form.edited.connect(self.validate)
+            form.hide()
             self.forms[op] = form
-            self.stack.addWidget(form)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.stack)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        layout.addWidget(scroll, 1)
+            stack_layout.addWidget(form)
+        stack_layout.addStretch(1)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("operationFormScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(self.stack)
+        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout.addWidget(self.scroll, 1)
         self.problem_label = QLabel()
         self.problem_label.setObjectName("formSummary")
         self.problem_label.setWordWrap(True)
@@ -147,10 +197,11 @@ class OperationPanel(QWidget):
         self.submit_button.setObjectName("primaryButton")
         self.submit_button.clicked.connect(self._submit)
         layout.addWidget(self.submit_button)
+        self._shown: OperationForm | None = None
         self.operation_box.currentIndexChanged.connect(self._operation_changed)
         document.clip_changed.connect(self.validate)
         document.region.changed.connect(self.validate)
-        self._operation_changed()
+        self._operation_changed(focus=False)  # at start the waveform keeps the keyboard (Space plays)
 
     # ------------------------------------------------------------------------------------ state
     @property
@@ -169,6 +220,7 @@ class OperationPanel(QWidget):
         self.validate()
 
     def refresh_engine(self) -> None:
+        self._credits.clear()  # a new engine, or jobs have ended since: look the prices up again
         try:
             label = parse_engine(self._engine_name()).label
         except ServiceError:  # e.g. http:// off this machine in a hand-edited settings file: validate() says why
@@ -198,36 +250,105 @@ class OperationPanel(QWidget):
             parse_engine(self._engine_name()).require(self.operation)
         except ServiceError as error:
             problems.append(FieldProblem("engine", str(error)))
+        request_problems = self.request().problems(self.document.duration)
         if self.operation is Operation.INPAINT and self.document.region.is_empty:
             problems.append(FieldProblem("region", "Drag over the bars you want redone to select them."))
-            return problems
+            request_problems = [p for p in request_problems if p.field not in _REGION_FIELDS]
         if self.operation is Operation.EXTEND and self.document.region.is_empty:
             problems.append(FieldProblem("region", "Select up to where the song stays; it goes on from there."))
-            return problems
-        return problems + self.request().problems(self.document.duration)
+            request_problems = [p for p in request_problems if p.field not in _REGION_FIELDS]
+        return problems + request_problems
 
     # ---------------------------------------------------------------------------------- actions
     def validate(self) -> bool:
         self._update_target()
         problems = self.problems()
-        leftovers = self.forms[self.operation].show_problems(problems)
-        self.problem_label.setText("\n".join(dict.fromkeys(p.message for p in leftovers)))
+        form = self.forms[self.operation]
+        leftovers = form.show_problems(problems)
+        self.problem_label.setText(_summary(leftovers, form.missing_names(leftovers)))
         self.problem_label.setVisible(bool(leftovers))
         self.submit_button.setEnabled(not problems)
+        self._update_submit_text()
         return not problems
 
+    def _engine(self) -> EngineSpec | None:
+        try:
+            return parse_engine(self._engine_name())
+        except ServiceError:
+            return None
+
+    def credits_hint(self) -> float | None:
+        """What the chosen paid engine will likely charge for this operation (None: free or not known)."""
+        engine = self._engine()
+        if engine is None or engine.kind not in PAID_ENGINES or self.credit_hint is None:
+            return None
+        key = (self.operation, engine.name)
+        if key not in self._credits:  # asked once per operation and engine, not at every keystroke
+            self._credits[key] = self.credit_hint(*key)
+        per_take = self._credits[key]
+        takes = self.forms[self.operation].values().get("num_outputs") or 1  # each take is charged
+        return None if per_take is None else per_take * takes
+
+    def _update_submit_text(self) -> None:
+        engine = self._engine()
+        if engine is None or engine.kind not in PAID_ENGINES:
+            text = SUBMIT_LABELS[self.operation]
+        else:
+            credits = self.credits_hint()
+            cost = f"≈{credits:g} credits" if credits is not None else "uses credits"
+            text = f"Send to {engine.label} · {cost}"
+        self.submit_button.setText(text)
+        self.submit_button.setToolTip(f"{SUBMIT_LABELS[self.operation]} ({text})")
+
     def _submit(self) -> None:
-        if self.validate():
+        if self.validate() and self._paid_send_confirmed():
             self.submit_requested.emit(self.request())
 
-    def _operation_changed(self) -> None:
+    def _paid_send_confirmed(self) -> bool:
+        """The first job sent to a paid engine asks once, then never again (remembered in the settings)."""
+        engine = self._engine()
+        if engine is None or engine.kind not in PAID_ENGINES or self.settings is None:
+            return True
+        if self.settings.get(Options.paid_send_confirmed):
+            return True
+        credits = self.credits_hint()
+        cost = f"about {credits:g} credits" if credits is not None else "credits from your account"
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Send to a paid service?",
+            f"{SUBMIT_LABELS[self.operation]} on {engine.label} uses {cost}.",
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("paidSendBox")
+        box.setInformativeText("The local engine is free and works offline (Engine…).")
+        send = box.addButton("Send", QMessageBox.ButtonRole.AcceptRole)
+        remember = QCheckBox("Don't ask again")
+        remember.setChecked(True)
+        box.setCheckBox(remember)
+        box.exec()
+        if box.clickedButton() is not send:
+            return False
+        if remember.isChecked():
+            self.settings.set(Options.paid_send_confirmed, True)
+        return True
+
+    def _operation_changed(self, _index: int = 0, *, focus: bool = True) -> None:
         op = self.operation
-        self.stack.setCurrentWidget(self.forms[op])
-        self.submit_button.setText(SUBMIT_LABELS[op])
+        if self._shown is not None:
+            self._shown.hide()
+        self._shown = self.forms[op]
+        self._shown.show()
         picker = self.forms[op].voice_picker
         if picker is not None and picker.list.count() == 0:
             picker.refresh()
         self.refresh_engine()
+        # A form reads top-down: from its top, with the cursor in the first field still missing.
+        self.scroll.verticalScrollBar().setValue(0)
+        if focus:
+            field = self._shown.focus_first_problem()
+            if field is not None:
+                self.scroll.ensureWidgetVisible(field)
 
     def _update_target(self) -> None:
         if self.document.clip is None:
@@ -238,7 +359,9 @@ class OperationPanel(QWidget):
             bounds = self.document.region.bounds()
             if bounds:
                 start, end = bounds
-                text = f"Redo {format_time(start)} – {format_time(end)} ({end - start:.2f} s) of {name}"
+                grid = self.document.tempo.grid()
+                length = f"{grid.format_length(end - start)} bars" if grid else format_time(end - start)
+                text = f"Redo {format_time(start)} – {format_time(end)} ({length}) of {name}"
             else:
                 text = f"Select the bars to redo in {name}."
         elif self.operation is Operation.EXTEND:
@@ -247,3 +370,30 @@ class OperationPanel(QWidget):
         else:
             text = f"Whole track: {name} ({format_time(self.document.duration)})"
         self.target_label.setText(text)
+
+
+def credits_from_history(store) -> CreditHint:
+    """A credit hint from the job store: what one take of the same operation cost on the same engine last
+    time (the service's charge, else its estimate, over the takes asked for). Services quote a price only
+    once a job is sent."""
+
+    def hint(operation: Operation, engine: str) -> float | None:
+        for job in store.list_jobs(limit=200):
+            if job.operation == operation.value and job.engine == engine:
+                value = job.cost if job.cost is not None else job.credit_estimate
+                if value is not None:
+                    return float(value) / max(1, int(job.params.get("num_outputs") or 1))
+        return None
+
+    return hint
+
+
+def _summary(problems: list[FieldProblem], missing: dict[str, str]) -> str:
+    """One compact summary: the sentences of problems no field shows, and the missing fields by name."""
+    sentences = [p.message for p in problems if p.field not in missing]
+    lines = list(dict.fromkeys(sentences))
+    if len(missing) == 1 and not lines:
+        lines.append(next(p.message for p in problems if p.field in missing))
+    elif missing:
+        lines.append("Still needed: " + ", ".join(missing.values()) + ".")
+    return "\n".join(lines)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from desktop_app.services.voices import VoiceLoader
+from desktop_app.ui.jobs.fields import problem_mark, show_mark
 
 
 class VoicePicker(QWidget):
@@ -17,9 +18,15 @@ class VoicePicker(QWidget):
         self._engine_name = engine_name  # a callable: the engine chosen now
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        header = QHBoxLayout()
         title = QLabel("Voice *")
         title.setObjectName("fieldLabel")
-        layout.addWidget(title)
+        header.addWidget(title)
+        self.mark = problem_mark()
+        header.addWidget(self.mark)
+        header.addStretch(1)
+        layout.addLayout(header)
+        self.problem: str | None = None
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search voices…")
         self.search.setClearButtonEnabled(True)
@@ -27,6 +34,10 @@ class VoicePicker(QWidget):
         self.list = QListWidget()
         self.list.setObjectName("field_voice_id")
         self.list.setMinimumHeight(120)
+        # Long names end in "…" (whole name and id in the tooltip) instead of a sideways scroll bar.
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setWordWrap(False)
         layout.addWidget(self.list)
         self.status = QLabel("Voices load when you open this form.")
         self.status.setObjectName("fieldCounter")
@@ -56,7 +67,9 @@ class VoicePicker(QWidget):
         self._selected = voice_id
         self._select(voice_id)
 
-    def show_error(self, message: str | None) -> None:
+    def show_error(self, message: str | None, *, problem: str | None = None) -> None:
+        self.problem = problem if problem is not None else message
+        show_mark(self.mark, self.problem)
         self.error.setText(message or "")
         self.error.setVisible(bool(message))
 
@@ -72,6 +85,7 @@ class VoicePicker(QWidget):
         for voice in voices:
             name = voice.get("voice_name") or voice["voice_id"]
             item = QListWidgetItem(name if name == voice["voice_id"] else f"{name}  ·  {voice['voice_id']}")
+            item.setToolTip(item.text())
             item.setData(Qt.ItemDataRole.UserRole, voice["voice_id"])
             self.list.addItem(item)
         self._select(keep)

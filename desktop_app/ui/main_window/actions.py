@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
+from shiboken6 import isValid
 
 from desktop_app.services.document import Document
 from desktop_app.ui.icons import icon
@@ -28,16 +29,16 @@ class WindowActions:
 
         # File
         self.open = make("&Open…", QKeySequence.StandardKey.Open, "Open an audio file", "open")
-        self.export = make("&Export…", "Ctrl+Shift+E", "Export the song (coming with splicing)")
-        self.export.setEnabled(False)
+        self.export = make("&Export…", "Ctrl+Shift+E", "Export the song as it is now, the original or a take")
         self.quit = make("&Quit", QKeySequence.StandardKey.Quit, "Quit Retake")
         # Edit
-        self.undo = document.undo_stack.createUndoAction(parent, "&Undo")
-        self.undo.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo = document.undo_stack.createRedoAction(parent, "&Redo")
-        self.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        for action in (self.undo, self.redo):
-            parent.addAction(action)
+        # Undo and redo name the step they take ("Undo Use Take 1"); the controller says what was done.
+        self._stack = document.undo_stack
+        self.undo = make("&Undo", QKeySequence.StandardKey.Undo, "Undo the last change")
+        self.redo = make("&Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], "Redo what was undone")
+        for changed in (self._stack.indexChanged, self._stack.canUndoChanged, self._stack.canRedoChanged):
+            changed.connect(self._name_undo_steps)
+        self._name_undo_steps()
         self.select_all = make("Select &all", QKeySequence.StandardKey.SelectAll, "Select the whole song")
         self.clear_selection = make("&Clear selection", "Escape", "Clear the selection")
         self.nudge_left = make("Nudge selection left", "Left", "Move the selection one beat earlier")
@@ -62,10 +63,21 @@ class WindowActions:
         self.go_start = make("Go to &start", "Home", "Move the playhead to the start", "start")
         self.go_end = make("Go to &end", "End", "Move the playhead to the end", "end")
 
+    def _name_undo_steps(self, *_args) -> None:
+        stack = self._stack
+        if not isValid(stack) or not isValid(self.undo):  # the window is being torn down
+            return
+        for action, verb, able, step in (
+            (self.undo, "Undo", stack.canUndo(), stack.undoText()),
+            (self.redo, "Redo", stack.canRedo(), stack.redoText()),
+        ):
+            action.setEnabled(able)
+            action.setText(f"&{verb} {step}" if able and step else f"&{verb}")
+
     def set_song_actions_enabled(self, enabled: bool) -> None:
         for action in (
-            self.select_all, self.clear_selection, self.nudge_left, self.nudge_right, self.nudge_left_fine,
-            self.nudge_right_fine, self.zoom_in, self.zoom_out, self.zoom_selection, self.zoom_fit, self.play,
-            self.stop, self.seams, self.go_start, self.go_end,
+            self.export, self.select_all, self.clear_selection, self.nudge_left, self.nudge_right,
+            self.nudge_left_fine, self.nudge_right_fine, self.zoom_in, self.zoom_out, self.zoom_selection,
+            self.zoom_fit, self.play, self.stop, self.seams, self.go_start, self.go_end,
         ):  # fmt: skip
             action.setEnabled(enabled)

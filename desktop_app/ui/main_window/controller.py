@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+import threading
+
+from PySide6.QtCore import QObject, Signal
 
 from desktop_app.services.document import Document
-from desktop_app.services.player import Player
+from desktop_app.services.player import SILENT_NAME, Player
 from desktop_app.services.settings import Options, Settings
 from desktop_app.ui.icons import icon
 from desktop_app.ui.main_window.actions import WindowActions
@@ -14,6 +16,25 @@ from desktop_app.ui.waveform.editor import WaveformEditor
 
 FINE_NUDGE_S = 0.01
 NUDGE_WITHOUT_GRID_S = 0.1
+
+
+class OutputProbe(QObject):
+    """Looks for a sound device in the background at start, so the status bar tells the truth before the
+    first Space (the player opens its stream only when it plays)."""
+
+    found = Signal(str, str)  # device name ("" when there is none), why not
+
+    def start(self) -> None:
+        threading.Thread(target=self._probe, daemon=True, name="output-probe").start()
+
+    def _probe(self) -> None:
+        try:
+            import sounddevice as sd
+
+            self.found.emit(str(sd.query_devices(kind="output")["name"]), "")
+        except Exception as exc:  # OSError (no PortAudio), PortAudioError (no device), ...
+            reason = "PortAudio is not installed" if "PortAudio" in str(exc) else "no sound device found"
+            self.found.emit("", reason)
 
 
 class EditorController(QObject):
@@ -43,10 +64,16 @@ class EditorController(QObject):
         player.output_changed.connect(self._output_changed)
         self._connect_actions()
         self._output_changed()
+        if not player.is_silent:
+            self._probe = OutputProbe(self)
+            self._probe.found.connect(self._output_probed)
+            self._probe.start()
         actions.set_song_actions_enabled(False)
 
     def _connect_actions(self) -> None:
         a, ed, player = self.actions, self.editor, self.player
+        a.undo.triggered.connect(lambda: self.step_history(undo=True))
+        a.redo.triggered.connect(lambda: self.step_history(undo=False))
         a.play.triggered.connect(player.toggle)
         a.stop.triggered.connect(player.stop)
         a.go_start.triggered.connect(lambda: player.seek(0.0))
@@ -82,6 +109,19 @@ class EditorController(QObject):
         grid = self.document.tempo.grid()
         step = FINE_NUDGE_S if fine else (grid.beat_seconds if grid else NUDGE_WITHOUT_GRID_S)
         region.move_to(region.start + direction * step, text="Nudge selection")
+
+    def step_history(self, *, undo: bool) -> None:
+        """Undo or redo one step and say which ("Undid: use Take 1"), so the producer knows what changed."""
+        stack = self.document.undo_stack
+        step = stack.undoText() if undo else stack.redoText()
+        if not (stack.canUndo() if undo else stack.canRedo()):
+            return
+        if undo:
+            stack.undo()
+        else:
+            stack.redo()
+        named = step[:1].lower() + step[1:] if step else "the last change"
+        self.status.bar.showMessage(f"{'Undid' if undo else 'Redid'}: {named}", 6000)
 
     def play_seams(self) -> None:
         bounds = self.document.region.bounds()
@@ -131,6 +171,14 @@ class EditorController(QObject):
 
     def _output_changed(self, *_args) -> None:
         self.status.show_output(self.player.output_name, self.player.is_silent, self.player.status_message)
+
+    def _output_probed(self, name: str, reason: str) -> None:
+        if self.player.is_silent or self.player.output_name != "Default output":
+            return  # the player has opened (or given up on) a device since: it knows better
+        if name:
+            self.status.show_output(name, False, f"Audio output: {name}")
+        else:
+            self.status.show_output(SILENT_NAME, True, f"No audio output ({reason}): playing on a silent clock.")
 
     def _loop_toggled(self, on: bool) -> None:
         self.player.set_loop_enabled(on)

@@ -10,10 +10,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QDockWidget,
     QFileDialog,
     QHBoxLayout,
@@ -31,14 +32,17 @@ from desktop_app.services.settings import Options, Settings
 from desktop_app.ui.main_window.actions import WindowActions
 from desktop_app.ui.main_window.controller import EditorController
 from desktop_app.ui.main_window.menus import build_menus, build_toolbar, fill_recent_menu
-from desktop_app.ui.main_window.status import StatusPanel
+from desktop_app.ui.main_window.status import ElidingStatusBar, StatusPanel
 from desktop_app.ui.region_panel import RegionPanel
 from desktop_app.ui.responsiveness import keep_event_loop_responsive
 from desktop_app.ui.tempo_panel import TempoPanel
 from desktop_app.ui.theme import apply_theme
 from desktop_app.ui.waveform.editor import WaveformEditor
+from desktop_app.ui.widgets import guard_wheel
 
 log = logging.getLogger(__name__)
+FIRST_RUN_EDITOR_SHARE = 0.42  # of the window's height, for the waveform (ruler, lanes, overview)
+DOCK_MIN_HEIGHT = 120
 AUDIO_FILTER = "Audio files (*.wav *.flac *.aif *.aiff *.ogg *.opus *.mp3 *.m4a *.aac);;All files (*)"
 
 
@@ -61,6 +65,7 @@ class MainWindow(QMainWindow):
         self.actions = WindowActions(self, self.document)
         self.recent_menu = build_menus(self, self.actions)
         self.toolbar = build_toolbar(self, self.actions)
+        self.setStatusBar(ElidingStatusBar())
         self.status = StatusPanel(self.statusBar(), self.document)
         self.controller = EditorController(
             self.document, self.player, self.editor, self.actions, self.status, self.settings, self
@@ -75,6 +80,12 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self._restore_layout()
         self._install_features(jobs_service)
+        guard_wheel(self)  # the wheel scrolls forms; it never changes an unfocused field
+        self._in_dialog = False  # the keyboard focus was last in a dialog
+        app = QApplication.instance()
+        app.focusChanged.connect(self._focus_changed)
+        app.focusWindowChanged.connect(self._focus_window_changed)
+        self._watching_focus = True
         self.statusBar().showMessage("Open a song: File ▸ Open… (Ctrl+O), or drop a file here.")
         keep_event_loop_responsive()
 
@@ -109,6 +120,7 @@ class MainWindow(QMainWindow):
         history.params_requested.connect(self.jobs.send_back_to_form)
         self.results.follow_jobs(self.jobs.service)
         self.results.dock.raise_()
+        self.actions.export.triggered.connect(lambda: self.results.keeping.export_dialog("working"))
         from desktop_app.ui.lyrics.feature import LyricsFeature  # the lyrics lane, its dock and the form hook
 
         self.lyrics = LyricsFeature(self)
@@ -122,6 +134,7 @@ class MainWindow(QMainWindow):
     def choose_file(self) -> None:
         folder = self.settings.get(Options.last_folder)
         path, _ = QFileDialog.getOpenFileName(self, "Open a song", folder, AUDIO_FILTER)
+        self.editor.view.setFocus()  # a native dialog leaves no Qt trace of itself: give the keys back here
         if path:
             self.open_file(path)
 
@@ -138,13 +151,41 @@ class MainWindow(QMainWindow):
 
     # -- reactions ----------------------------------------------------------------------------------
 
+    def _focus_changed(self, _old: QWidget | None, now: QWidget | None) -> None:
+        if now is not None:
+            self._in_dialog = isinstance(now.window(), QDialog)
+            if self._in_dialog:
+                guard_wheel(now.window())  # any dialog (engine, export…): its fields are safe from the wheel too
+        elif self._in_dialog:  # the dialog that had the keys closed
+            QTimer.singleShot(0, self._focus_waveform)
+
+    def _focus_window_changed(self, focus_window) -> None:
+        """Back from a dialog (export, engine, a question): the waveform gets the keys again, so Space,
+        0–9 and the other shortcuts work without a click."""
+        if self._in_dialog and focus_window is not None and focus_window is self.windowHandle():
+            self._in_dialog = False
+            QTimer.singleShot(0, self._focus_waveform)
+
+    def _focus_waveform(self) -> None:
+        if not self.isVisible() or QApplication.activeModalWidget() is not None:
+            return  # closed, or another dialog is up
+        if QApplication.activeWindow() is None:
+            self.activateWindow()
+        self._in_dialog = False
+        self.editor.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def _loading_started(self, path: str) -> None:
         self.statusBar().showMessage(f"Opening {Path(path).name}…")
 
     def _song_opened(self) -> None:
         path = self.document.path
         name = path.name if path else "untitled"
-        self.setWindowTitle(f"{name} — {APP_NAME}")
+        # "[*]" shows as "*" while the song differs from its file (a take was spliced in).
+        self.setWindowTitle(f"{name}[*] — {APP_NAME}")
+        if getattr(self.document, "replacing_audio", False):  # a splice, an undo of one: the same song
+            self.setWindowModified(self.document.working.edited)
+            return
+        self.setWindowModified(False)
         if path is not None and path.exists():
             self.settings.add_recent_file(str(path))
             self.settings.set(Options.last_folder, str(path.parent))
@@ -175,10 +216,37 @@ class MainWindow(QMainWindow):
         if geometry and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         state = self.settings.get(Options.window_state)
-        if state and not state.isEmpty():
+        self._first_run = not (state and not state.isEmpty())
+        if not self._first_run:
             self.restoreState(state)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._first_run:
+            self._first_run = False
+            self.first_run_layout()
+
+    def first_run_layout(self) -> None:
+        """The waveform gets at least two fifths of the window's height; the docks below share the rest."""
+        bottom = [
+            d
+            for d in self.findChildren(QDockWidget)
+            if self.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea
+        ]
+        if not bottom:
+            return
+        chrome = self.height() - self.centralWidget().height() - max(d.height() for d in bottom if d.isVisible())
+        inspector = self.region_panel.sizeHint().height() + 24  # its row, the margins and the spacing
+        wanted_editor = int(self.height() * FIRST_RUN_EDITOR_SHARE)
+        dock = max(DOCK_MIN_HEIGHT, self.height() - chrome - inspector - wanted_editor)
+        self.resizeDocks(bottom, [dock] * len(bottom), Qt.Orientation.Vertical)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._watching_focus:
+            self._watching_focus = False
+            app = QApplication.instance()
+            app.focusChanged.disconnect(self._focus_changed)
+            app.focusWindowChanged.disconnect(self._focus_window_changed)
         self.settings.set(Options.window_geometry, self.saveGeometry())
         self.settings.set(Options.window_state, self.saveState())
         self.settings.sync()

@@ -14,6 +14,7 @@ from desktop_app.audio.export import Provenance, export
 from desktop_app.jobs.store import JobRecord
 from desktop_app.services.comparison import ORIGINAL, Comparison
 from desktop_app.services.serial_worker import SerialWorker
+from desktop_app.services.working_version import SpliceSegment, splice_history
 from desktop_app.ui.results.export_dialog import ExportDialog
 
 WORKING = "working"
@@ -45,7 +46,7 @@ class Keeping(QObject):
         except ValueError as error:
             self._say(str(error))
             return
-        self._replace(spliced, f"Use {self._name(key)}")
+        self._replace(spliced, f"Use {self._name(key)}", self._segment(key, self.comparison.region))
 
     def use_whole_take(self, key: str) -> None:
         try:
@@ -53,7 +54,7 @@ class Keeping(QObject):
         except ValueError as error:
             self._say(str(error))
             return
-        self._replace(samples, f"Use whole {self._name(key)}")
+        self._replace(samples, f"Use whole {self._name(key)}", self._segment(key, None))
 
     def revert(self) -> None:
         self.document.working.back_to_original()
@@ -62,9 +63,20 @@ class Keeping(QObject):
         lane = self.comparison.lane(key)
         return self.comparison.display_name(lane) if lane is not None else "take"
 
-    def _replace(self, samples, text: str) -> None:
+    def _segment(self, key: str, region) -> SpliceSegment | None:
+        """Which take goes where, for the export's sidecar (``region`` None: the whole take)."""
+        lane = self.comparison.lane(key)
+        if lane is None or lane.job_id is None:
+            return None
+        job = self.job if self.job is not None and self.job.id == lane.job_id else None
+        start, end = region if region else (0.0, self.document.duration)
+        return SpliceSegment(
+            self._name(key), lane.job_id, lane.engine_label, job.operation if job else "", float(start), float(end)
+        )
+
+    def _replace(self, samples, text: str, segment: SpliceSegment | None = None) -> None:
         self._say(f"{text}: saving the working version…", 4000)
-        self.document.working.replace(samples, text)
+        self.document.working.replace(samples, text, segment)
 
     def _replaced(self, text: str) -> None:
         self._say(f"{text}: the song now plays this version. Ctrl+Z undoes it.", 8000)
@@ -76,9 +88,9 @@ class Keeping(QObject):
         sources = [(WORKING, "The song as it is now (working version)"), (ORIGINAL, "The original")]
         sources += [(lane.key, self.comparison.display_name(lane)) for lane in self.comparison.shown_lanes()[1:]]
         path = self.document.path or Path("song")
-        dialog = ExportDialog(
-            sources, selected if selected != ORIGINAL else WORKING, path.parent, path.stem + "-retake"
-        )
+        # After a splice the song as it is now is what a producer bounces; else the lane they chose.
+        selected = WORKING if self.document.working.edited or selected == ORIGINAL else selected
+        dialog = ExportDialog(sources, selected, path.parent, path.stem + "-retake", self.window, self.window.settings)
         if not dialog.exec():
             return
         self.export_to(dialog.source_key(), dialog.target(), dialog.format_key(), overwrite=dialog.overwrite)
@@ -100,6 +112,7 @@ class Keeping(QObject):
             prompt=str(job.params.get("prompt", "")) if job else "",
             source_file=str(self.document.path or ""),
             parameters=dict(job.params) if job else {},
+            splices=[segment.as_dict() for segment in splice_history(self.document)] if lane is None else [],
         )
         rate = self.document.sample_rate
         self._say(f"Exporting {target.name}…", 4000)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPen, QPolygonF
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.audio.snap import BeatGrid
@@ -67,9 +67,7 @@ class TimeRuler(QWidget):
         painter = QPainter(self)
         painter.fillRect(self.rect(), BACKGROUND)
         painter.fillRect(QRect(0, 0, self.width(), BAR_ROW_HEIGHT), BAR_ROW)
-        font = QFont(self.font())
-        font.setPointSizeF(max(7.5, font.pointSizeF() * 0.85))
-        painter.setFont(font)
+        painter.setFont(self.label_font())
         if self.timeline.frames:
             self._paint_region(painter)
             self._paint_time_row(painter)
@@ -79,6 +77,11 @@ class TimeRuler(QWidget):
         painter.drawLine(0, self.height() - 1, self.width(), self.height() - 1)
         painter.end()
 
+    def label_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPointSizeF(max(7.5, font.pointSizeF() * 0.85))
+        return font
+
     def _paint_region(self, painter: QPainter) -> None:
         bounds = self.region.bounds() if self.region else None
         if bounds:
@@ -87,12 +90,9 @@ class TimeRuler(QWidget):
 
     def _paint_time_row(self, painter: QPainter) -> None:
         tl = self.timeline
-        spp = tl.seconds_per_pixel
-        step = nice_step(spp * 90)  # a label every 90 px or more
-        minor = step / 5 if step / 5 / spp >= 8 else step / 2
+        step, minor, _decimals = self._time_steps()
         t0, t1 = tl.visible_range()
         top = BAR_ROW_HEIGHT
-        decimals = 0 if step >= 1 else (1 if step >= 0.1 else (2 if step >= 0.01 else 3))
         painter.setPen(TICK)
         k = math.floor(t0 / minor)
         while k * minor <= t1:
@@ -101,13 +101,40 @@ class TimeRuler(QWidget):
             k += 1
         k = math.floor(t0 / step)
         while k * step <= t1 + step:
-            t = k * step
-            x = tl.time_to_x(t)
-            painter.setPen(TICK)
+            x = tl.time_to_x(k * step)
             painter.drawLine(QPointF(x, top + 2), QPointF(x, self.height()))
-            painter.setPen(TEXT)
-            painter.drawText(QPointF(x + 4, top + 14), format_time(t, decimals=decimals))
             k += 1
+        painter.setPen(TEXT)
+        for x, text in self.time_labels(painter.fontMetrics()):
+            painter.drawText(QPointF(x, top + 14), text)
+
+    def _time_steps(self) -> tuple[float, float, int]:
+        spp = self.timeline.seconds_per_pixel
+        step = nice_step(spp * 90)  # a label every 90 px or more
+        minor = step / 5 if step / 5 / spp >= 8 else step / 2
+        decimals = 0 if step >= 1 else (1 if step >= 0.1 else (2 if step >= 0.01 else 3))
+        return step, minor, decimals
+
+    def time_labels(self, metrics: QFontMetrics | None = None) -> list[tuple[float, str]]:
+        """(left x, text) of each time label: right of its tick, pulled left at the right edge so it stays
+        inside the view whole, and left out where that would crowd the one before."""
+        metrics = metrics or QFontMetrics(self.label_font())
+        tl = self.timeline
+        step, _minor, decimals = self._time_steps()
+        t0, t1 = tl.visible_range()
+        labels: list[tuple[float, str]] = []
+        right_of_last = -math.inf
+        k = math.floor(t0 / step)
+        while k * step <= t1:
+            tick = tl.time_to_x(k * step)
+            text = format_time(k * step, decimals=decimals)
+            width = metrics.horizontalAdvance(text)
+            x = min(tick + 4, self.width() - width - 3)
+            if 0 <= tick <= self.width() and x >= max(0.0, right_of_last + 8):
+                labels.append((x, text))
+                right_of_last = x + width
+            k += 1
+        return labels
 
     def _paint_bar_row(self, painter: QPainter) -> None:
         grid = self.grid
@@ -127,14 +154,19 @@ class TimeRuler(QWidget):
             if beat == 1:
                 painter.setPen(QPen(BAR_TEXT if bar % every == 0 else TICK, 1))
                 painter.drawLine(QPointF(x, 2), QPointF(x, BAR_ROW_HEIGHT))
-                if (bar - 1) % every == 0:
+                fits = x + 4 + painter.fontMetrics().horizontalAdvance(str(bar)) <= self.width() - 2
+                if (bar - 1) % every == 0 and fits:  # a number cut at the right edge is left out
                     painter.setPen(BAR_TEXT)
                     painter.drawText(QPointF(x + 4, 13), str(bar))
             elif bar_px / grid.beats_per_bar >= 10:
                 painter.setPen(TICK)
                 painter.drawLine(QPointF(x, BAR_ROW_HEIGHT - 5), QPointF(x, BAR_ROW_HEIGHT))
-                if bar_px / grid.beats_per_bar >= 40:
-                    painter.drawText(QPointF(x + 3, 13), f"{bar}.{beat}")
+                label = f"{bar}.{beat}"
+                if (
+                    bar_px / grid.beats_per_bar >= 40
+                    and x + 3 + painter.fontMetrics().horizontalAdvance(label) <= self.width() - 2
+                ):
+                    painter.drawText(QPointF(x + 3, 13), label)
 
     def _paint_playhead(self, painter: QPainter) -> None:
         x = self.timeline.time_to_x(self.playhead)
