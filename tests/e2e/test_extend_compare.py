@@ -50,12 +50,17 @@ def window(qtbot, tmp_path: Path):
 
 
 def _extend(window, qtbot):
+    """Edit ▸ Extend from here with the playhead at AFTER_S and no selection, then send the job."""
     panel = window.jobs.panel
-    panel.set_operation(Operation.EXTEND)
-    window.document.region.set_range(AFTER_S - 2.0, AFTER_S)
+    assert window.document.region.is_empty
+    window.player.seek(AFTER_S)
+    window.actions.extend_here.trigger()
+    assert panel.operation is Operation.EXTEND
+    assert "from 0:15.000 (the playhead)" in panel.target_label.text()
     panel.forms[Operation.EXTEND].fields["prompt"].set_value("one more bar")
     job = send_and_wait(window, qtbot)
     assert job.state is JobState.DONE, job.error_message
+    assert job.params["extend_after"] == AFTER_S
     comparison = window.results.comparison
     qtbot.waitUntil(
         lambda: len(comparison.lanes) == 3 and all(lane.status == READY for lane in comparison.lanes[1:]),
@@ -104,6 +109,17 @@ def test_extend_takes_are_compared_from_the_point_and_kept_to_the_bit(window, qt
     assert document.clip.samples is kept
     panel.revert_button.click()
     assert document.clip.samples is original
+
+
+def test_extend_from_here_needs_a_point(window, qtbot) -> None:
+    panel = window.jobs.panel
+    window.player.seek(0.0)
+    window.actions.extend_here.trigger()  # the playhead at the very start: nothing to go on from
+    assert not panel.submit_button.isEnabled()
+    assert "Extend from here" in panel.problem_label.text()  # a sentence says how to give it one
+    window.document.region.set_range(3.0, 5.0)  # a selection wins over the playhead: its end is the point
+    assert "from 0:05.000" in panel.target_label.text() and "playhead" not in panel.target_label.text()
+    assert panel.request().extend_after == 5.0
 
 
 def test_a_take_that_ends_before_the_point_is_refused_in_a_sentence(window, qtbot) -> None:
