@@ -97,6 +97,8 @@ def test_extend_takes_are_compared_from_the_point_and_kept_to_the_bit(window, qt
     assert np.array_equal(kept[:after], original[:after])  # the original, to the bit, before extend_after
     assert np.array_equal(kept[after + fade :], take[after + fade :])  # the take after the fade
     assert window.editor.timeline.frames == max(lane.samples.shape[0] for lane in takes)
+    assert document.region.set_range(SONG_S, SONG_S + 1.0) is None  # the new part can be selected
+    document.undo_stack.undo()  # that selection
 
     exported = results.export_to("working", tmp_path / "extended", "wav32f").result(timeout=30)
     written = load(exported)
@@ -105,10 +107,13 @@ def test_extend_takes_are_compared_from_the_point_and_kept_to_the_bit(window, qt
 
     document.undo_stack.undo()
     assert document.clip.samples is original and not document.working.edited
+    assert document.region.duration == SONG_S
     document.undo_stack.redo()
     assert document.clip.samples is kept
+    document.region.set_range(SONG_S - 0.5, SONG_S + 1.0)
     panel.revert_button.click()
     assert document.clip.samples is original
+    assert document.region.bounds() == (SONG_S - 0.5, SONG_S)  # a selection is cut back to the song's end
 
 
 def test_extend_from_here_needs_a_point(window, qtbot) -> None:
