@@ -91,6 +91,8 @@ def test_extend_takes_are_compared_from_the_point_and_kept_to_the_bit(window, qt
     panel.loop_box.setChecked(True)  # no selection: the loop is the seam with its pre/post roll (2 s / 2 s)
     assert window.player.transport.program.spans[-1] == (round((AFTER_S - 2) * rate), round((AFTER_S + 2) * rate))
     panel.loop_box.setChecked(False)
+    panel.preview_button.click()  # heard before it is kept: the same splice, as long as the take
+    assert window.player.source_key == "preview" and window.player.duration == takes[0].samples.shape[0] / rate
     assert panel.splice_button.isEnabled()
     with qtbot.waitSignal(document.working.replaced, timeout=20000):
         qtbot.mouseClick(panel.splice_button, Qt.MouseButton.LeftButton)
