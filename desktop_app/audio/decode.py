@@ -110,18 +110,6 @@ def _load_with_soundfile(
     return Clip(samples, info.sample_rate, info), peaks
 
 
-def _submit(pool: ThreadPoolExecutor, work, *args) -> Future:
-    """``pool.submit``, or the work done right here when the interpreter is exiting (it refuses new threads
-    then, and a decode still running on a background thread would fail for nothing)."""
-    try:
-        return pool.submit(work, *args)
-    except RuntimeError:
-        done: Future = Future()
-        work(*args)
-        done.set_result(None)
-        return done
-
-
 def _read_chunks(
     path: Path, handle: sf.SoundFile, info: SourceInfo, with_peaks: bool, progress: ProgressCallback | None
 ) -> tuple[np.ndarray, PeakPyramid | None]:
@@ -149,7 +137,7 @@ def _read_chunks(
                     if builder is not None and progress:
                         progress(builder.pyramid)
                 if count:
-                    pending = _submit(pool, summarise, read, read + count)
+                    pending = pool.submit(summarise, read, read + count)
                 read += count
                 if count < want:
                     break

@@ -7,6 +7,7 @@ part of the file; ``expired`` answers 403 with the XML body storage sends for an
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from starlette.requests import Request
@@ -24,6 +25,16 @@ MEDIA_TYPES = {".mp3": "audio/mpeg", ".wav": "audio/wav", ".flac": "audio/flac",
 
 class DownloadCut(SimulatedDrop):
     """Raised inside a streaming body to drop the connection (the ``cut`` fault)."""
+
+
+class _QuietCuts(logging.Filter):
+    """An injected cut is the fault doing its job: uvicorn would log it as a crash, with a traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], DownloadCut))
+
+
+logging.getLogger("uvicorn.error").addFilter(_QuietCuts())
 
 
 def _resolve(root: Path, *parts: str) -> Path | None:

@@ -164,7 +164,3 @@ class JobStore:
     def unfinished(self) -> list[Job]:
         with self._lock:
             return sorted((j for j in self._jobs.values() if j.status in UNFINISHED), key=lambda j: j.created_at)
-
-    def count_waiting(self) -> int:
-        with self._lock:
-            return sum(1 for j in self._jobs.values() if j.status in UNFINISHED)

@@ -104,6 +104,7 @@ class JobRunner:
         self.wait = wait or (lambda cancel, seconds: cancel.wait(seconds))
         self._active: dict[str, tuple[threading.Event, list]] = {}  # job id -> (cancel, its clients)
         self._active_lock = threading.Lock()
+        self._stopping: set[str] = set()  # jobs interrupted because the app is closing, not by the producer
 
     # ------------------------------------------------------------------------------------ cancel
     def cancel(self, job_id: str) -> bool:
@@ -120,10 +121,22 @@ class JobRunner:
         return True
 
     def cancel_all(self) -> list[str]:
-        """Cancel every job running on this runner (shutdown); returns their ids."""
+        """Cancel every job running on this runner; returns their ids."""
         with self._active_lock:
             ids = list(self._active)
         return [job_id for job_id in ids if self.cancel(job_id)]
+
+    def stop_all(self) -> list[str]:
+        """The app is closing: interrupt every running job at once but leave each in its state, so the next
+        start resumes it (polling a job the service has, never paying twice). Returns their ids."""
+        with self._active_lock:
+            ids = list(self._active)
+            self._stopping.update(ids)
+        return [job_id for job_id in ids if self.cancel(job_id)]
+
+    def stopping(self, job_id: str) -> bool:
+        with self._active_lock:
+            return job_id in self._stopping
 
     # ------------------------------------------------------------------------------------ create
     def create(
@@ -257,6 +270,10 @@ class JobRun:
 
     def _cancelled(self) -> None:
         self.refresh()
+        if self.runner.stopping(self.job.id):
+            note = "Stopped with the app; resumes at the next start"
+            self.store.log_event(self.job.id, "stopped", self.job.state, note)
+            return
         if not self.job.state.finished:
             note = " The service may still finish it and charge for it." if self.job.has_ids else ""
             self.to(Trigger.CANCEL, f"Cancelled.{note}")

@@ -8,7 +8,7 @@ from a newer Retake is refused rather than damaged. API keys are never stored he
 
 ``JobStore(path=None)`` (default ``paths.data_dir()/jobs.sqlite3``) is safe to share between
 threads (one connection behind a lock) and between processes (WAL + busy timeout).
-``claim_draft(job_id)`` is an atomic compare-and-set, so two processes can never both submit.
+``compare_and_set_state(job_id, expected, new)`` is atomic, so two processes can never both submit.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -91,7 +92,16 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
-TAKE_RATINGS = ("", "keep", "reject", "star")
+
+
+class Rating(StrEnum):
+    """The producer's mark on a take, stored as its value; the marks are listed best first."""
+
+    NONE = ""
+    STAR = "star"
+    KEEP = "keep"
+    REJECT = "reject"
+
 
 _JOB_COLUMNS = (
     "operation", "engine", "params", "input_path", "input_sha256", "input_duration", "out_dir", "state",
@@ -356,7 +366,7 @@ class JobStore:
         return TakeRecord(**{**take.__dict__, "job_id": job_id})
 
     def set_rating(self, job_id: str, idx: int, rating: str) -> None:
-        if rating not in TAKE_RATINGS:
+        if rating not in set(Rating):
             raise ValueError(f"unknown rating {rating!r}")
         with self._lock:
             self._db.execute("UPDATE takes SET rating = ? WHERE job_id = ? AND idx = ?", (rating, job_id, idx))

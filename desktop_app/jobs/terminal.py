@@ -92,7 +92,7 @@ def run_in_foreground(
         except BaseException as exc:  # handed to the main thread
             result["error"] = exc
 
-    thread = threading.Thread(target=work, name=f"retake-job-{job_id}", daemon=True)
+    thread = threading.Thread(target=work, name=f"retake-job-{job_id}")  # joined below, Ctrl+C or not
     thread.start()
     while thread.is_alive():
         try:

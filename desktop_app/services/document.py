@@ -16,7 +16,6 @@ from PySide6.QtGui import QUndoStack
 
 from desktop_app.audio import Clip, PeakPyramid
 from desktop_app.audio.tempo import TempoEstimate
-from desktop_app.services import qt_guard  # noqa: F401  (must precede Qt use; see qt_guard.py)
 from desktop_app.services.loader import SongLoader
 from desktop_app.services.region import Region
 from desktop_app.services.tempo_grid import TempoGrid

@@ -8,6 +8,7 @@ from datetime import datetime
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 
 from desktop_app.api.engines import parse_engine
+from desktop_app.api.models import Operation
 from desktop_app.jobs.states import JobState
 from desktop_app.jobs.store import JobRecord
 from desktop_app.services.jobs_service import JobsService
@@ -21,12 +22,12 @@ _Index = QModelIndex | QPersistentModelIndex
 def job_title(job: JobRecord) -> str:
     prompt = str(job.params.get("prompt") or job.params.get("voice_id") or "").strip()
     label = job.operation.replace("_", " ").capitalize()
-    if job.operation == "inpaint" and "replace_start_at" in job.params:
+    if Operation(job.operation) is Operation.INPAINT and "replace_start_at" in job.params:
         from desktop_app.ui.waveform.timefmt import format_time  # the editor's format; the widgets are loaded
 
         start, end = float(job.params["replace_start_at"]), float(job.params["replace_end_at"])
         label += f" {format_time(start)}–{format_time(end)}"
-    if job.operation == "extend" and "extend_after" in job.params:
+    if Operation(job.operation) is Operation.EXTEND and "extend_after" in job.params:
         from desktop_app.ui.waveform.timefmt import format_time
 
         label += f" from {format_time(float(job.params['extend_after']))}"

@@ -1,8 +1,10 @@
-"""The app's job queue: create, start, cancel, retry and resume jobs, each on its own thread.
+"""The app's job queue: create, start, cancel, retry and resume jobs, each a background task.
 
 Widgets never touch the runner or the store directly; they call this service and listen to its
-signals. Events from a superseded run of a job (it was cancelled and retried meanwhile) are
-dropped by generation number, so a late answer can never overwrite a newer state.
+signals. Each run of a job is a task keyed by the job id (services/tasks.py): the runner works on
+the task's thread, its events come back on the GUI thread, and events from a superseded run of a
+job (it was cancelled and retried meanwhile) are dropped, so a late answer can never overwrite a
+newer state. Shutdown cancels every job and joins them all under one deadline.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 
 from desktop_app.api.errors import ServiceError
 from desktop_app.api.keys import KeyStore
@@ -19,8 +21,9 @@ from desktop_app.api.models import ServiceRequest
 from desktop_app.jobs.clients import ClientFactory
 from desktop_app.jobs.events import EventKind, JobEvent
 from desktop_app.jobs.runner import JobRunner, RunnerSettings
+from desktop_app.jobs.states import JobState
 from desktop_app.jobs.store import JobRecord, JobStore
-from desktop_app.services.job_worker import JobThread, JobWorker
+from desktop_app.services.tasks import Task, Tasks
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +36,6 @@ class JobProgress:
     download: dict[int, tuple[int, int | None]] = field(default_factory=dict)
     eta_deadline: float | None = None  # time.monotonic() when the service expects to finish
     last_message: str = ""
-    retrying_until: float | None = None
     shown_at: float = 0.0  # time.monotonic() of the last byte-count update passed on to the queue
 
 
@@ -62,8 +64,8 @@ class JobsService(QObject):
         self.key_store = key_store or KeyStore()
         self.factory = factory or ClientFactory(key_store=self.key_store)
         self.runner = JobRunner(self.store, self.factory, settings=settings)
-        self._threads: dict[str, JobThread] = {}
-        self._generation: dict[str, int] = {}
+        self._tasks = Tasks("jobs", self)
+        self._active: set[str] = set()  # jobs with a run in progress (kept on the GUI thread)
         self._progress: dict[str, JobProgress] = {}
 
     # ---------------------------------------------------------------------------------- queries
@@ -77,10 +79,7 @@ class JobsService(QObject):
         return self._progress.setdefault(job_id, JobProgress())
 
     def is_active(self, job_id: str) -> bool:
-        return job_id in self._threads
-
-    def active_count(self) -> int:
-        return len(self._threads)
+        return job_id in self._active
 
     # --------------------------------------------------------------------------------- commands
     def submit(self, request: ServiceRequest, engine: str, *, duration: float | None = None) -> JobRecord:
@@ -92,29 +91,28 @@ class JobsService(QObject):
         return job
 
     def start(self, job_id: str, *, resubmit: bool = False) -> None:
-        if job_id in self._threads:
+        if job_id in self._active:
             return
-        generation = self._generation.get(job_id, 0) + 1
-        self._generation[job_id] = generation
+        self._active.add(job_id)
         self._progress[job_id] = JobProgress()
-        worker = JobWorker(self.runner, job_id, generation, resubmit=resubmit)
-        worker.event.connect(self._on_event)
-        worker.finished.connect(self._on_finished)
-        thread = JobThread(worker)
-        self._threads[job_id] = thread
-        thread.start()
+        self._tasks.start(
+            lambda task: self._run(task, job_id, resubmit),
+            key=job_id,
+            name=f"job-{job_id[:8]}",
+            on_finished=lambda: self._on_finished(job_id),
+        )
         self.job_changed.emit(job_id)
 
     def cancel(self, job_id: str) -> None:
-        thread = self._threads.get(job_id)
-        if thread is not None:
-            thread.cancel()
+        task = self._tasks.current(job_id)
+        if task is not None:
+            task.cancel()
             self.progress(job_id).last_message = "Cancelling…"
             self.job_changed.emit(job_id)
 
     def retry(self, job_id: str, *, resubmit: bool = False) -> None:
         """Failed, cancelled or stalled jobs go again; a job the service has is polled, never resent."""
-        if job_id not in self._threads:
+        if job_id not in self._active:
             self.start(job_id, resubmit=resubmit)
             self.job_sent.emit(job_id)
 
@@ -128,26 +126,38 @@ class JobsService(QObject):
         return resumed
 
     def delete(self, job_id: str) -> None:
-        if job_id in self._threads:
+        if job_id in self._active:
             raise RuntimeError("cancel the job before removing it")
         self.store.delete_job(job_id)
         self.job_changed.emit(job_id)
 
-    def shutdown(self, wait_ms: int = 5000) -> None:
-        """Stop following jobs (they resume on the next start) and stop the local engine."""
-        for thread in list(self._threads.values()):
-            thread.cancel()
-        for thread in list(self._threads.values()):
-            thread.wait(wait_ms)
-        self._threads.clear()
+    def shutdown(self, timeout: float = 5.0) -> bool:
+        """Stop following jobs and stop the local engine. Every job is interrupted at once (its connections
+        shut) and all are joined under one deadline; True when all ended in time. Each job keeps its state,
+        so the next start resumes it: a job the service has is polled again, never sent again."""
+        self.runner.stop_all()  # interrupted, not cancelled: each job keeps its state and resumes at the next start
+        ended = self._tasks.shutdown(timeout)
+        if not ended:
+            log.warning("jobs still running after %.1f s: %s", timeout, [t.name for t in self._tasks.running()])
+        self._active.clear()
         self.factory.close()
+        return ended
+
+    # ---------------------------------------------------------------------------------- worker
+    def _run(self, task: Task, job_id: str, resubmit: bool) -> None:
+        """On the task's thread: the runner does the work, its events go to the GUI thread. Cancelling the
+        task cancels the run at once: the runner shuts the job's connections, so a blocked read returns."""
+        task.on_cancel(lambda: self.runner.cancel(job_id))
+        try:
+            self.runner.run(job_id, task.cancel_event, lambda event: task.post(self._on_event, event),
+                            resubmit=resubmit)  # fmt: skip
+        except ServiceError as error:  # the runner records failures itself; this is a last resort
+            log.warning("job %s ended with %s", job_id, error.kind)
+        except Exception:
+            log.exception("job %s worker crashed", job_id)
 
     # ---------------------------------------------------------------------------------- signals
-    @Slot(object)
-    def _on_event(self, payload: tuple[int, JobEvent]) -> None:
-        generation, event = payload
-        if self._generation.get(event.job_id) != generation:
-            return  # a superseded run: drop it
+    def _on_event(self, event: JobEvent) -> None:
         progress = self.progress(event.job_id)
         if event.kind in (EventKind.UPLOAD, EventKind.DOWNLOAD):
             if event.kind is EventKind.UPLOAD:
@@ -161,7 +171,6 @@ class JobsService(QObject):
         elif event.kind is EventKind.ETA and event.eta_seconds is not None:
             progress.eta_deadline = time.monotonic() + event.eta_seconds
         elif event.kind is EventKind.RETRY:
-            progress.retrying_until = time.monotonic() + (event.delay or 0)
             progress.last_message = f"Retrying: {event.error}" if event.error else "Retrying"
         elif event.kind is EventKind.ERROR and event.error is not None:
             self.job_failed.emit(event.job_id, str(event.error))
@@ -169,19 +178,10 @@ class JobsService(QObject):
             progress.last_message = event.message
         self.job_changed.emit(event.job_id)
 
-    @Slot(str, int)
-    def _on_finished(self, job_id: str, generation: int) -> None:
-        if self._generation.get(job_id) != generation:
-            return
-        thread = self._threads.pop(job_id, None)
-        if thread is not None:
-            thread.wait()  # run() has returned and quit() was called from the worker: this is immediate
+    def _on_finished(self, job_id: str) -> None:
+        self._active.discard(job_id)
         job = self.store.get(job_id)
-        if job.state.value == "done":
+        if job.state is JobState.DONE:
             self.takes_ready.emit(job_id)
         self.job_changed.emit(job_id)
         self.job_finished.emit(job_id)
-
-
-def describe_error(error: Exception) -> str:
-    return str(error) if isinstance(error, ServiceError) else f"Unexpected problem: {error}"

@@ -10,6 +10,7 @@ import numpy as np
 
 from desktop_app.api.models import Operation
 from desktop_app.audio.peaks import PeakPyramid
+from desktop_app.jobs.store import Rating
 
 if TYPE_CHECKING:
     from desktop_app.audio.align import Alignment
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from desktop_app.audio.loudness import Loudness
 
 ORIGINAL = "original"
-RATINGS = ("", "keep", "reject", "star")
+RATINGS = tuple(Rating)  # the marks a take can carry (jobs/store.py defines them)
 PREPARING, READY = "preparing", "ready"  # a take lane is preparing until its figures are in
 
 

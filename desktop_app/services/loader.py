@@ -1,16 +1,13 @@
 """Open a song off the GUI thread: decode + peak pyramid, then the tempo estimate.
 
-A Python thread does the work and reports through Qt signals of a QObject that lives on the GUI
-thread, so the slots run there (queued). Each open has a generation number: opening another
-file cancels the previous one at its next progress report, and anything a superseded open
-still emits is dropped.
+A background task (services/tasks.py) does the work and posts its reports to the GUI thread. Each
+open has a generation number: opening another file cancels the previous one at its next progress
+report, and anything a superseded open still posts is dropped.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import threading
 import time
 from pathlib import Path
 
@@ -19,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 
 from desktop_app.audio import AudioError, Clip, PeakPyramid, load_with_peaks
 from desktop_app.audio.tempo import estimate_tempo
-from desktop_app.services import qt_guard  # noqa: F401  (must precede Qt use; see qt_guard.py)
+from desktop_app.services.tasks import Task, Tasks
 
 log = logging.getLogger(__name__)
 _PROGRESS_INTERVAL_S = 0.05  # repaint at most 20 times a second while loading
@@ -39,73 +36,63 @@ class SongLoader(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._generation = 0
-        self._threads: list[threading.Thread] = []
+        self._tasks = Tasks("open-song", self)
 
     @property
     def generation(self) -> int:
-        return self._generation
+        """The newest open's generation (what it emits carries it); a cancel moves past it."""
+        return self._tasks.generation("open")
 
     def open(self, path: str | Path) -> int:
-        self._generation += 1
-        generation = self._generation
-        thread = threading.Thread(target=self._run, args=(generation, Path(path)), name="open-song", daemon=True)
-        self._threads = [t for t in self._threads if t.is_alive()] + [thread]
-        thread.start()
-        return generation
+        task = self._tasks.start(lambda task: self._run(task, Path(path)), key="open", name="open-song")
+        return task.generation
 
     def cancel(self) -> None:
-        self._generation += 1
+        self._tasks.forget("open")
 
     def wait(self, timeout: float = 10.0) -> None:
-        """Join the worker threads (app shutdown, tests)."""
+        """Stop and join the open in progress (window closed, tests)."""
         self.cancel()
-        deadline = time.monotonic() + timeout
-        for thread in self._threads:
-            thread.join(max(0.0, deadline - time.monotonic()))
+        self._tasks.wait(timeout)
 
-    def _run(self, generation: int, path: Path) -> None:
+    def _run(self, task: Task, path: Path) -> None:
+        generation = task.generation
         last = 0.0
         rate = _header_rate(path)
 
         def report(pyramid: PeakPyramid) -> None:
             nonlocal last
-            if generation != self._generation:
+            if task.cancelled:
                 raise _Cancelled
             now = time.monotonic()
             if now - last >= _PROGRESS_INTERVAL_S or pyramid.complete:
                 last = now
                 fraction = pyramid.ready_frames / max(1, pyramid.frames)
-                self._emit(self.progress, generation, pyramid, fraction, rate)
+                task.post(self.progress.emit, generation, pyramid, fraction, rate)
 
         try:
             clip, peaks = load_with_peaks(path, progress=report)
         except _Cancelled:
             return
         except AudioError as exc:
-            self._emit(self.failed, generation, str(path), str(exc))
+            task.post(self.failed.emit, generation, str(path), str(exc))
             return
         except Exception as exc:  # a bug, not bad input: still tell the user and keep the old song
             log.exception("opening %s failed", path)
-            self._emit(self.failed, generation, str(path), f"“{path.name}” could not be opened ({exc}).")
+            task.post(self.failed.emit, generation, str(path), f"“{path.name}” could not be opened ({exc}).")
             return
-        if generation != self._generation:
+        if task.cancelled:
             return
-        self._emit(self.loaded, generation, clip, peaks)
-        self._estimate(generation, clip)
+        task.post(self.loaded.emit, generation, clip, peaks)
+        self._estimate(task, generation, clip)
 
-    def _estimate(self, generation: int, clip: Clip) -> None:
+    def _estimate(self, task: Task, generation: int, clip: Clip) -> None:
         try:
             estimate = estimate_tempo(clip.samples, clip.sample_rate)
         except Exception:
             log.exception("tempo estimate failed")
             estimate = None
-        self._emit(self.tempo_ready, generation, estimate)
-
-    def _emit(self, signal, *args) -> None:
-        # RuntimeError: the loader was deleted while the thread finished, so nobody is listening.
-        with contextlib.suppress(RuntimeError):
-            signal.emit(*args)
+        task.post(self.tempo_ready.emit, generation, estimate)
 
 
 def _header_rate(path: Path) -> int:

@@ -27,7 +27,6 @@ from desktop_app.lyrics import (
 )
 from desktop_app.lyrics.store import LyricsStore
 from desktop_app.lyrics.takes import adopt_edit, from_timestamped
-from desktop_app.services import qt_guard  # noqa: F401  (must precede Qt use; see qt_guard.py)
 from desktop_app.services.document import Document
 from desktop_app.services.serial_worker import SerialWorker
 

@@ -19,7 +19,6 @@ import time
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop_app.services import qt_guard  # noqa: F401  (must precede Qt use; see qt_guard.py)
 from desktop_app.services.playback import Program, Transport, seam_spans
 
 log = logging.getLogger(__name__)

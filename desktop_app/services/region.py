@@ -12,8 +12,6 @@ import math
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from desktop_app.services import qt_guard  # noqa: F401  (must precede Qt use; see qt_guard.py)
-
 MIN_LENGTH_S = 0.1
 _MERGE_ID = 0x5E1
 

@@ -1,7 +1,7 @@
 """Typed settings on QSettings (INI file in the config folder, which RETAKE_* variables can move).
 
 Two groups: ``settings/`` for preferences the user chooses, ``persist/`` for window state the
-app remembers. API keys are never stored here (see services/secrets.py).
+app remembers. API keys are never stored here (see api/keys.py: the keyring).
 """
 
 from __future__ import annotations

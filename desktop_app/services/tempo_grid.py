@@ -8,7 +8,6 @@ from PySide6.QtCore import QObject, Signal
 
 from desktop_app.audio.snap import MAX_BPM, MIN_BPM, BeatGrid
 from desktop_app.audio.tempo import TempoEstimate, tap_tempo
-from desktop_app.services import qt_guard  # noqa: F401  (must precede Qt use; see qt_guard.py)
 
 
 class TempoGrid(QObject):

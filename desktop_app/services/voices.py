@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-import threading
 
 from PySide6.QtCore import QObject, Signal
 
 from desktop_app.api.errors import ServiceError
 from desktop_app.jobs.clients import ClientFactory
+from desktop_app.services.tasks import Task, Tasks
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 100
@@ -21,33 +21,27 @@ class VoiceLoader(QObject):
     def __init__(self, factory: ClientFactory, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.factory = factory
-        self._latest = 0
-        self._lock = threading.Lock()
+        self._tasks = Tasks("voices", self)
 
     def fetch(self, engine: str, query: str = "") -> None:
         """Load the first page of voices (or a search); only the newest request's answer is delivered."""
-        with self._lock:
-            self._latest += 1
-            ticket = self._latest
-        threading.Thread(target=self._work, args=(engine, query.strip(), ticket), daemon=True, name="voices").start()
+        query = query.strip()
+        self._tasks.start(lambda task: self._work(task, engine, query), key="voices", name="voices")
 
-    def _work(self, engine: str, query: str, ticket: int) -> None:
+    def shutdown(self, timeout: float = 5.0) -> bool:
+        return self._tasks.shutdown(timeout)
+
+    def _work(self, task: Task, engine: str, query: str) -> None:
         try:
             with self.factory(engine) as clients:
+                task.on_cancel(clients.cancel)  # shuts its connections: a blocked read returns at once
                 if query:
                     page = clients.musicgpt.search_voices(query, 0, PAGE_SIZE)
                 else:
                     page = clients.musicgpt.voices(0, PAGE_SIZE)
-            result: list | str = list(page.voices)
+            task.post(self.loaded.emit, query, list(page.voices))
         except ServiceError as error:
-            result = str(error)
+            task.post(self.failed.emit, query, str(error))
         except Exception as error:  # never let a voice list crash the app
             log.exception("voice list failed")
-            result = f"Could not load voices: {error}"
-        with self._lock:
-            if ticket != self._latest:
-                return  # superseded by a newer search
-        if isinstance(result, str):
-            self.failed.emit(query, result)
-        else:
-            self.loaded.emit(query, result)
+            task.post(self.failed.emit, query, f"Could not load voices: {error}")

@@ -9,7 +9,7 @@ import sys
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMainWindow
 
 from desktop_app import APP_NAME, __version__
 from desktop_app.logging_setup import setup_logging
@@ -41,12 +41,27 @@ def run_gui(args: argparse.Namespace) -> int:
     app = create_application()
     route_qt_messages()
 
+    path = args.file or (str(demo_song()) if args.demo and demo_song().exists() else None)
+    window = show_main_window(path)  # held here: the only reference while the loop runs
+    log.info("Init finished, entering the main loop")
+    code = app.exec()
+    from desktop_app.services.tasks import shutdown_all
+
+    if not shutdown_all():  # the window joined its own work when it closed: this is the last net
+        log.warning("background work still running at exit; Python waits for it")
+    log.info("Main loop ended (%s)", window.objectName() or "main window")
+    return code
+
+
+def show_main_window(path: str | None = None) -> QMainWindow:
+    """Build and show the one main window, then set the interpreter up for it (ui/responsiveness.py):
+    done here, once per process, not by the window, so a test process building hundreds keeps defaults."""
     from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.responsiveness import keep_event_loop_responsive
 
     window = MainWindow()
     window.show()
-    path = args.file or (str(demo_song()) if args.demo and demo_song().exists() else None)
     if path:
         window.open_file(path)
-    log.info("Init finished, entering the main loop")
-    return app.exec()
+    keep_event_loop_responsive()
+    return window

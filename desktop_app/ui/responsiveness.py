@@ -20,7 +20,7 @@ GIL_SWITCH_INTERVAL_S = 0.001
 
 
 def keep_event_loop_responsive() -> None:
-    """Call once the main window is built (again later is harmless: it only re-freezes what is alive)."""
+    """Called once by ui/app.py when the main window is built (again is harmless: it re-freezes what is alive)."""
     sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
     gc.collect()  # what start-up left as garbage goes now, not frozen forever
     gc.freeze()

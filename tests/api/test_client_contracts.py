@@ -21,7 +21,7 @@ from desktop_app.api.musicgpt import MusicGPTClient, clear_voice_cache
 from desktop_app.api.results import Progress
 from desktop_app.api.retry import RetryPolicy
 from desktop_app.api.sunoapi import SunoApiClient
-from tests.api.fake_services import FILES, MUSICGPT, SUNO, UPLOAD, FakeServices, parse_multipart, wav_bytes
+from tests.support.fake_services import FILES, MUSICGPT, SUNO, UPLOAD, FakeServices, parse_multipart, wav_bytes
 
 NO_WAIT = lambda _seconds: False  # noqa: E731  (retries happen at once in tests; nothing sleeps)
 

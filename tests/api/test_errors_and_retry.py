@@ -12,7 +12,7 @@ from desktop_app.api.models import AddVocalsRequest, Operation, RemixRequest
 from desktop_app.api.musicgpt import MusicGPTClient
 from desktop_app.api.retry import RetryPolicy, call_with_retry, parse_retry_after
 from desktop_app.api.sunoapi import SunoApiClient
-from tests.api.fake_services import MUSICGPT, SUNO, UPLOAD, FakeServices
+from tests.support.fake_services import MUSICGPT, SUNO, UPLOAD, FakeServices
 
 REMIX = RemixRequest(audio_url="https://x.example/a.mp3", prompt="p")
 VOCALS = AddVocalsRequest(audio_url="https://x/y.mp3", prompt="p", title="t", style="s", negative_tags="n")

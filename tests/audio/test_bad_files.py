@@ -12,36 +12,14 @@ import pytest
 from desktop_app.audio import load, load_with_peaks
 from desktop_app.audio.errors import (
     AudioError,
-    AudioFileNotFoundError,
-    CorruptFileError,
-    EmptyFileError,
-    NoAudioFramesError,
     NonFiniteSamplesError,
     TooLongError,
     TruncatedFileError,
     UnreadableFileError,
-    UnsupportedFormatError,
 )
+from tests.support.audio_files import BAD_FILE_ERRORS as EXPECTED
 from tests.support.audio_files import bad_files, tone, write
 
-EXPECTED = {
-    "zero bytes": EmptyFileError,
-    "text renamed .wav": UnsupportedFormatError,
-    "header with no data": NoAudioFramesError,
-    "valid wav with zero frames": NoAudioFramesError,
-    "truncated mp3": TruncatedFileError,
-    "truncated wav": TruncatedFileError,
-    "truncated flac": TruncatedFileError,
-    "truncated aiff": TruncatedFileError,
-    "truncated opus": TruncatedFileError,
-    "truncated m4a": CorruptFileError,  # its index (moov atom) is at the end, so nothing is left to decode
-    "random bytes named .flac": CorruptFileError,
-    "NaN in float wav": NonFiniteSamplesError,
-    "infinity in float wav": NonFiniteSamplesError,
-    "unknown binary .xyz": UnsupportedFormatError,
-    "a folder named .wav": UnsupportedFormatError,
-    "missing file": AudioFileNotFoundError,
-}
 # Words that mean a library's or the OS's message leaked through to the user.
 JARGON = re.compile(r"errno|libsndfile|sndfile|ffmpeg|mpg123|traceback|exception|0x[0-9a-f]+|lost sync", re.I)
 

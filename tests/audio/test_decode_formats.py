@@ -195,18 +195,3 @@ def test_info_as_dict_is_what_the_cli_prints(tmp_path: Path):
         "frames": 22050,
         "duration": 0.5,
     }
-
-
-def test_chunk_work_is_done_in_place_when_no_thread_can_start() -> None:
-    # At interpreter exit the pool refuses new work; a decode still running on a background thread
-    # (a take being prepared as the app quits) finishes its chunk itself instead of failing.
-    from concurrent.futures import ThreadPoolExecutor
-
-    from desktop_app.audio.decode import _submit
-
-    pool = ThreadPoolExecutor(max_workers=1)
-    pool.shutdown()
-    done: list[int] = []
-    future = _submit(pool, done.append, 7)
-    assert future.done() and future.result() is None
-    assert done == [7]

@@ -7,7 +7,7 @@ import pytest
 
 from desktop_app.audio.tempo import estimate_tempo, tap_tempo
 from tests.support.audio_files import tone
-from tests.ui.songs import beat_song
+from tests.support.songs import beat_song
 
 
 @pytest.mark.parametrize(("bpm", "downbeat"), [(120.0, 0.5), (123.0, 0.37), (92.0, 1.3), (140.0, 0.05), (128.0, 3.1)])

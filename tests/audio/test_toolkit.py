@@ -9,7 +9,7 @@ import pytest
 
 from desktop_app.audio import loudness, snap, splice, tempo
 from desktop_app.engine.dsp import features
-from tests.engine.songs import BPM, RATE, make_song
+from tests.support.engine_songs import BPM, RATE, make_song
 
 
 @pytest.mark.parametrize("module", ["desktop_app.engine.dsp.splice", "desktop_app.engine.dsp.loudness"])

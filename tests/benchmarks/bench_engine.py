@@ -19,7 +19,7 @@ import soundfile as sf
 
 from desktop_app.engine import LocalEngine
 from desktop_app.engine.dsp.inpaint import inpaint
-from tests.engine.songs import RATE, make_song, snr_db
+from tests.support.engine_songs import RATE, make_song, snr_db
 
 TERMINAL = {"COMPLETED", "FAILED", "ERROR"}
 

@@ -34,12 +34,14 @@ def bench_stall(tmp: Path) -> None:
     from desktop_app.api.keys import KeyStore
     from desktop_app.engine import LocalEngine
     from desktop_app.jobs.clients import ClientFactory
+    from desktop_app.jobs.states import JobState
     from desktop_app.jobs.store import JobStore
     from desktop_app.services.jobs_service import JobsService
     from desktop_app.services.settings import Settings
     from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.responsiveness import keep_event_loop_responsive
     from tests.reliability.stall import StallMeter, submit_jobs
-    from tests.ui.songs import write_beat_song
+    from tests.support.songs import write_beat_song
 
     app = QApplication.instance() or QApplication([])
     song = write_beat_song(tmp / "beat.wav", 24.0, bpm=120.0, first_downbeat=0.5)
@@ -49,6 +51,7 @@ def bench_stall(tmp: Path) -> None:
         window = MainWindow(settings=Settings(str(tmp / "retake.ini")), jobs_service=service)
         window.resize(1400, 900)
         window.show()
+        keep_event_loop_responsive()  # as the app does once its window is built (ui/app.py)
         opened: list[object] = []
         window.document.clip_changed.connect(lambda *_: opened.append(1))
         window.open_file(song)
@@ -61,7 +64,7 @@ def bench_stall(tmp: Path) -> None:
         ids = submit_jobs(service, song, window.document.clip.duration, STALL_JOBS)
         _spin(app, lambda: len(ids) == STALL_JOBS and finished >= set(ids), 300)
         figures = meter.stop()
-        done = sum(service.get(i).state.value == "done" for i in ids)
+        done = sum(service.get(i).state is JobState.DONE for i in ids)
         verdict = "ok" if figures.longest_ms <= STALL_TARGET_MS else "OVER TARGET"
         print(f"GUI, {STALL_JOBS} jobs ({done} done in {time.monotonic() - began:.0f} s):", flush=True)
         print(f"  {figures.summary()}  [{verdict}]", flush=True)

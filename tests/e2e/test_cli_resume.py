@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_cli_operations import ROOT, retake, retake_env
 from tests.support.audio_files import tone, write
+from tests.support.cli import ROOT, retake, retake_env
 
 
 def wait_for(condition, timeout: float = 60.0, what: str = "condition"):

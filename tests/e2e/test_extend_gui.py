@@ -17,8 +17,9 @@ from desktop_app.jobs.states import JobState
 from desktop_app.jobs.store import JobStore
 from desktop_app.services.jobs_service import JobsService
 from desktop_app.services.settings import Settings
-from tests.ui.songs import write_beat_song
-from tests.ui_jobs.sending import send_and_wait
+from tests.support import WAIT_MS
+from tests.support.sending import send_and_wait
+from tests.support.songs import write_beat_song
 
 pytestmark = pytest.mark.slow
 FAST = RunnerSettings(schedule=PollSchedule(min_interval=0.1, max_interval=0.3, eta_fraction=0.05, first_poll_cap=0.5))
@@ -37,7 +38,7 @@ def window(qtbot, tmp_path: Path):
         win.resize(1400, 900)
         win.show()
         qtbot.waitExposed(win)
-        with qtbot.waitSignal(win.document.clip_changed, timeout=20000):
+        with qtbot.waitSignal(win.document.clip_changed, timeout=WAIT_MS):
             win.open_file(song)
         yield win
         win.close()

@@ -12,8 +12,8 @@ from desktop_app.engine import voices
 from desktop_app.engine.dsp import cover, remix, vocals
 from desktop_app.engine.dsp.features import describe
 from desktop_app.engine.faults import FaultPlan
-from tests.engine.songs import RATE, make_song
 from tests.support.audio_files import tone
+from tests.support.engine_songs import RATE, make_song
 
 
 @pytest.fixture(scope="module")

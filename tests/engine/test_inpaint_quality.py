@@ -7,7 +7,7 @@ import pytest
 
 from desktop_app.audio.splice import splice_passage
 from desktop_app.engine.dsp.inpaint import NothingToBorrowError, inpaint
-from tests.engine.songs import BAR, RATE, make_song, snr_db
+from tests.support.engine_songs import BAR, RATE, make_song, snr_db
 
 TOLERANCE_DB = 1.5
 FADE = int(0.02 * RATE)

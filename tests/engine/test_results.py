@@ -10,7 +10,7 @@ from desktop_app.audio import load
 from desktop_app.engine import LocalEngine
 from desktop_app.engine.store import PROCESSING, Job, JobStore, Take, new_id
 from tests.engine.doc_client import INPAINT_EXAMPLE, REMIX_EXAMPLE, MusicGPT
-from tests.engine.songs import make_song
+from tests.support.engine_songs import make_song
 
 
 @pytest.mark.parametrize("song_fixture", ["short_song", "short_song_mp3"])

@@ -10,7 +10,7 @@ import pytest
 
 from desktop_app.api.errors import CancelledError, DownloadError, DownloadTooLargeError, NotAudioError
 from desktop_app.jobs.download import download_take
-from tests.api.fake_services import wav_bytes
+from tests.support.fake_services import wav_bytes
 
 AUDIO = wav_bytes(seconds=1.0)
 

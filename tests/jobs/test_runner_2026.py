@@ -11,8 +11,8 @@ import pytest
 
 from desktop_app.api.models import AddVocalsRequest, InpaintRequest
 from desktop_app.jobs.states import JobState
-from tests.api.fake_services import FILES, UPLOAD, parse_multipart
-from tests.jobs.test_runner import World
+from tests.support.fake_services import FILES, UPLOAD, parse_multipart
+from tests.support.jobs_world import World
 
 DAY = 86400.0
 

@@ -1,14 +1,10 @@
-"""The editor fixtures (a beat song with a known grid, a shown main window) for the lyrics tests.
+"""The lyrics tests use the shared fixtures (tests/support/fixtures.py) with their own data folder.
 
 Each test gets its own data folder: lyrics are kept per song, and the session's test song is the
 same file in every test.
 """
 
 import pytest
-
-from tests.results.conftest import finished_job, results_window  # noqa: F401  (fixtures)
-from tests.ui.conftest import song_path, window  # noqa: F401  (fixtures)
-from tests.ui_jobs.conftest import engine, jobs_song, jobs_window, service  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(autouse=True)

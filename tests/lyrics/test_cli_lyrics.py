@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_cli_operations import retake
 from tests.support.audio_files import write
-from tests.ui.songs import beat_song
+from tests.support.cli import retake
+from tests.support.songs import beat_song
 
 BPM, DOWNBEAT = 120.0, 0.5  # bars of 2 s from 0.5 s
 BAR = 60.0 / BPM * 4

@@ -7,7 +7,8 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtTest import QTest
 
 from desktop_app.api.models import Operation
-from tests.ui.conftest import BPM, DOWNBEAT, drag, mouse
+from tests.support.gestures import drag, mouse
+from tests.support.songs import BPM, DOWNBEAT
 
 BAR = 60.0 / BPM * 4
 PLAIN = "[Verse]\nfirst line\nsecond line\nthird line\n[Chorus]\nfourth line"

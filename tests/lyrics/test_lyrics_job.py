@@ -8,8 +8,9 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtTest import QTest
 
 from desktop_app.api.models import Operation
-from tests.ui.conftest import mouse
-from tests.ui_jobs.sending import send_and_wait
+from tests.support import WAIT_MS
+from tests.support.gestures import mouse
+from tests.support.sending import send_and_wait
 
 BAR = 2.0  # the jobs song: 120 BPM, first downbeat at 0.5 s
 LYRICS = "[Verse]\nfirst line\nsecond line\nthird line\nfourth line"
@@ -18,7 +19,7 @@ LYRICS = "[Verse]\nfirst line\nsecond line\nthird line\nfourth line"
 @pytest.mark.slow
 def test_tapped_lyrics_pick_the_region_and_fill_the_job(jobs_window, qtbot) -> None:
     window = jobs_window
-    qtbot.waitUntil(lambda: window.document.tempo.grid() is not None, timeout=20000)
+    qtbot.waitUntil(lambda: window.document.tempo.grid() is not None, timeout=WAIT_MS)
     panel, lane, player = window.lyrics.panel, window.lyrics.lane, window.player
     panel.text.setFocus()
     panel.text.setPlainText(LYRICS)  # pasted

@@ -8,7 +8,8 @@ from desktop_app.lyrics.store import LyricsStore
 from desktop_app.services.document import Document
 from desktop_app.services.lyrics import SongLyrics
 from desktop_app.services.player import Player
-from tests.ui.conftest import BPM, DOWNBEAT
+from tests.support import WAIT_MS
+from tests.support.songs import BPM, DOWNBEAT
 
 BAR = 60.0 / BPM * 4
 PLAIN = "[Verse]\nfirst line\nsecond line\nthird line\n[Chorus]\nfourth line\n"
@@ -21,7 +22,7 @@ def opened(qtbot, song_path, tmp_path):
         document = Document()
         player = Player()
         lyrics = SongLyrics(document, player, LyricsStore(tmp_path / "lyrics"))
-        with qtbot.waitSignals([document.tempo_estimated, lyrics.loaded], timeout=20000):
+        with qtbot.waitSignals([document.tempo_estimated, lyrics.loaded], timeout=WAIT_MS):
             document.open(song_path)
         player.set_source(document.clip.samples, document.clip.sample_rate)
         made.append((document, player))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tests.support import WAIT_MS
+
 SONG = "[00:01.00]one\n[00:04.00]two\n[00:06.50]three\n[00:08.50]four\n[00:11.00]five\n"
 EDITED = "one\ntwo\nthree, but new\nfour, but new\nfive"
 
@@ -18,7 +20,7 @@ def test_used_take_brings_its_words_and_undo_takes_them_back(results_window, fin
     assert window.lyrics.service.set_text(SONG) == []
     results = window.results
     results.comparison.select_index(1)
-    with qtbot.waitSignal(window.document.working.replaced, timeout=20000):
+    with qtbot.waitSignal(window.document.working.replaced, timeout=WAIT_MS):
         results.panel.splice_button.click()
     assert "\n".join(_texts(window)) == EDITED
     starts = [line.start for line in window.lyrics.service.lyrics.lines]
@@ -35,7 +37,7 @@ def test_a_take_of_a_job_without_lyrics_leaves_the_words_alone(results_window, q
     window = results_window
     window.lyrics.service.set_text(SONG)
     window.results.comparison.select_index(1)
-    with qtbot.waitSignal(window.document.working.replaced, timeout=20000):
+    with qtbot.waitSignal(window.document.working.replaced, timeout=WAIT_MS):
         window.results.panel.splice_button.click()
     assert _texts(window) == ["one", "two", "three", "four", "five"]
 
@@ -54,9 +56,9 @@ def test_takes_with_timed_words_show_them_on_their_lane(results_window, finished
                                           lyrics_timestamped=sung if take.idx == 1 else None))  # fmt: skip
     store.update(job.id, state=JobState.DONE, task_id="t2")
     results = results_window.results
-    with qtbot.waitSignal(results.comparison.lanes_changed, timeout=20000):
+    with qtbot.waitSignal(results.comparison.lanes_changed, timeout=WAIT_MS):
         assert results.show_job(job.id)
-    qtbot.waitUntil(lambda: f"{job.id}:1" in results.panel.lane_widgets, timeout=20000)
+    qtbot.waitUntil(lambda: f"{job.id}:1" in results.panel.lane_widgets, timeout=WAIT_MS)
     with_words = results.panel.lane_widgets[f"{job.id}:1"].findChild(TakeWordsStrip)
     assert with_words is not None and results.panel.lane_widgets[f"{job.id}:2"].findChild(TakeWordsStrip) is None
     ((text, rect),) = with_words.boxes()

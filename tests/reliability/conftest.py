@@ -1,15 +1,10 @@
-"""Reliability suite: shared fixtures, and the count of bad inputs tried, printed at the end of the run."""
+"""Reliability suite: the count of bad inputs tried, printed at the end of the run."""
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
-from pathlib import Path
 
 import pytest
-
-# The jobs window on a real local engine and its song, as tests/ui_jobs uses them (test_event_loop_stall too).
-from tests.ui_jobs.conftest import engine, jobs_song, jobs_window, service  # noqa: F401
 
 # test function → category; each passed parametrized row is one bad input tried.
 CATEGORIES = {
@@ -39,13 +34,3 @@ def pytest_terminal_summary(terminalreporter) -> None:
     for category, count in _tried.most_common():
         terminalreporter.write_line(f"{count:4d}  {category}")
     terminalreporter.write_line(f"{sum(_tried.values()):4d}  in all (each with a clear message and data unchanged)")
-
-
-def fingerprint(path: Path) -> tuple:
-    """What must not change about a user's file: its bytes, size and modification time."""
-    if not path.exists():
-        return ("absent",)
-    if path.is_dir():
-        return ("folder", sorted(p.name for p in path.iterdir()), path.stat().st_mtime_ns)
-    stat = path.stat()
-    return (hashlib.sha256(path.read_bytes()).hexdigest(), stat.st_size, stat.st_mtime_ns)

@@ -1,6 +1,6 @@
 """Malformed service answers, injected in front of the documented fake services.
 
-``Tamper(fake)`` is an ``httpx`` transport that lets :class:`tests.api.fake_services.FakeServices`
+``Tamper(fake)`` is an ``httpx`` transport that lets :class:`tests.support.fake_services.FakeServices`
 answer and then, for the next ``times`` requests whose path ends with a given suffix, replaces or
 edits that answer. Editing (rather than replacing) keeps the fake's own ids, so an answer with one
 odd field still belongs to a job the fake knows.
@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from tests.api.fake_services import FakeServices
+from tests.support.fake_services import FakeServices
 
 Edit = Callable[[httpx.Response], httpx.Response]
 

@@ -33,12 +33,12 @@ from desktop_app.jobs.poll_scheduler import PollBudget
 from desktop_app.jobs.runner import JobRunner
 from desktop_app.jobs.states import JobState
 from desktop_app.jobs.store import JobStore
-from tests.audio.test_bad_files import EXPECTED as SUPPORT_EXPECTED
-from tests.jobs.test_runner import World
 from tests.reliability.bad_audio import EXTRA_FILES
-from tests.reliability.conftest import fingerprint
 from tests.reliability.tamper import Tamper, patch, patch_conversion, patch_suno_data, patch_suno_tracks, replace_with
+from tests.support.audio_files import BAD_FILE_ERRORS as SUPPORT_EXPECTED
 from tests.support.audio_files import bad_files, tone, write
+from tests.support.files import fingerprint
+from tests.support.jobs_world import World
 
 # A library's, the OS's or Python's words leaking into a message meant for a producer.
 JARGON = re.compile(
@@ -497,7 +497,7 @@ def test_bad_client_answer(edit, expected) -> None:
     from desktop_app.api.errors import ServiceError
     from desktop_app.api.musicgpt import MusicGPTClient, clear_voice_cache
     from desktop_app.api.retry import RetryPolicy
-    from tests.api.fake_services import MUSICGPT, FakeServices
+    from tests.support.fake_services import MUSICGPT, FakeServices
 
     clear_voice_cache()
     fake = FakeServices()

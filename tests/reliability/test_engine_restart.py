@@ -19,9 +19,9 @@ from desktop_app.api.models import InpaintRequest
 from desktop_app.audio import load
 from desktop_app.jobs.events import EventKind, JobEvent
 from desktop_app.jobs.states import JobState
-from tests.e2e.test_cli_operations import ROOT, retake_env
 from tests.reliability.support import FaultWorld, engine_records, engine_submits, leftover_parts
 from tests.support.audio_files import tone, write
+from tests.support.cli import ROOT, retake_env
 
 KEY = "restart-test-key"
 

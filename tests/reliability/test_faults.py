@@ -22,7 +22,6 @@ from desktop_app.api.models import AddVocalsRequest, InpaintRequest, RemixReques
 from desktop_app.audio import load
 from desktop_app.jobs.events import EventKind
 from desktop_app.jobs.states import JobState
-from tests.reliability.fault_fixtures import *  # noqa: F403  (fixtures: fault_engine, fault_song, world)
 from tests.reliability.support import FaultWorld, ShortTimeouts, engine_submits, leftover_parts, wait_for
 
 DONE, FAILED, STALLED = JobState.DONE, JobState.FAILED, JobState.STALLED
@@ -194,7 +193,14 @@ class DroppingLink:
         self._server = socket.create_server(("127.0.0.1", 0))
         self.port = self._server.getsockname()[1]
         self._stop = threading.Event()
-        threading.Thread(target=self._accept, daemon=True).start()
+        self._threads: list[threading.Thread] = []
+        self._sockets: list[socket.socket] = [self._server]
+        self._spawn(self._accept)
+
+    def _spawn(self, target, *args) -> None:
+        thread = threading.Thread(target=target, args=args, name="dropping-link")
+        self._threads.append(thread)
+        thread.start()
 
     def _accept(self) -> None:
         while not self._stop.is_set():
@@ -203,9 +209,10 @@ class DroppingLink:
             except OSError:
                 return
             upstream = socket.create_connection(("127.0.0.1", self.target_port))
+            self._sockets += [client, upstream]
             limit, self._armed = (self.drop_after if self._armed else None), False
-            threading.Thread(target=self._pipe, args=(client, upstream, limit), daemon=True).start()
-            threading.Thread(target=self._pipe, args=(upstream, client, None), daemon=True).start()
+            self._spawn(self._pipe, client, upstream, limit)
+            self._spawn(self._pipe, upstream, client, None)
 
     def _pipe(self, source: socket.socket, sink: socket.socket, limit: int | None) -> None:
         sent = 0
@@ -220,12 +227,20 @@ class DroppingLink:
         except OSError:
             pass
         finally:
-            for s in (source, sink):
+            for s in (source, sink):  # shutdown first: it wakes the other direction's thread blocked in recv
+                with contextlib.suppress(OSError):
+                    s.shutdown(socket.SHUT_RDWR)
                 with contextlib.suppress(OSError):
                     s.close()
 
     def close(self) -> None:
+        """Stop relaying and join every thread (shutdown, not close, wakes a blocked accept or recv)."""
         self._stop.set()
+        for sock in self._sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+        for thread in self._threads:
+            thread.join(5)
         self._server.close()
 
 

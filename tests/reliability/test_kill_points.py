@@ -20,9 +20,9 @@ import pytest
 
 from desktop_app.audio import load
 from desktop_app.engine import LocalEngine
-from tests.e2e.test_cli_operations import ROOT, retake, retake_env
 from tests.reliability.support import engine_submits, leftover_parts, wait_for
 from tests.support.audio_files import tone, write
+from tests.support.cli import ROOT, retake, retake_env
 
 # 60 s of stereo WAV is 10.6 MB: more than the loopback socket buffers hold, so an upload the engine
 # does not read yet really stops part-way.

@@ -31,10 +31,11 @@ from desktop_app.engine import LocalEngine
 from desktop_app.jobs.clients import ClientFactory
 from desktop_app.jobs.states import JobState
 from desktop_app.jobs.store import JobStore
-from tests.reliability.conftest import fingerprint
+from tests.support import WAIT_MS
 from tests.support.audio_files import tone, write
-from tests.ui_jobs.conftest import FAST
-from tests.ui_jobs.sending import send_and_wait
+from tests.support.files import fingerprint
+from tests.support.fixtures import FAST
+from tests.support.sending import send_and_wait
 
 KEY = "sk-retake-CANARY-5f0c9e27d1b84a6a93e0"
 CUSTOM = "https://engine.example"  # a custom engine over https, answered by the local engine behind a proxy
@@ -162,7 +163,7 @@ def secure_window(qtbot, tmp_path: Path, key_engine: LocalEngine, song: Path, mo
     qtbot.addWidget(win)
     win.resize(1400, 900)
     win.show()
-    with qtbot.waitSignal(win.document.clip_changed, timeout=20000):
+    with qtbot.waitSignal(win.document.clip_changed, timeout=WAIT_MS):
         win.open_file(song)
     win.proxy = proxy
     yield win
@@ -275,7 +276,7 @@ def test_an_http_engine_in_the_settings_file_is_refused_in_the_window(qtbot, tmp
     service = JobsService(store=JobStore(tmp_path / "jobs.sqlite3"), key_store=KeyStore())
     win = MainWindow(settings=settings, jobs_service=service)
     qtbot.addWidget(win)
-    with qtbot.waitSignal(win.document.clip_changed, timeout=20000):
+    with qtbot.waitSignal(win.document.clip_changed, timeout=WAIT_MS):
         win.open_file(song)
     panel = win.jobs.panel
     panel.set_operation(Operation.REMIX)
@@ -360,8 +361,8 @@ def test_names_from_outside_become_plain_file_names(name: str) -> None:
 
 def test_an_odd_source_name_is_sanitised_in_the_upload(tmp_path: Path) -> None:
     """The multipart file name comes from the user's file name: quotes and line breaks cannot forge fields."""
-    from tests.api.fake_services import parse_multipart
-    from tests.jobs.test_runner import World
+    from tests.support.fake_services import parse_multipart
+    from tests.support.jobs_world import World
 
     world = World(tmp_path)
     odd = world.song.with_name('take "1"; name=evil\r\nX-Injected: 1 ..wav')

@@ -8,6 +8,7 @@ import numpy as np
 
 from desktop_app.services.comparison import TakeSource
 from desktop_app.services.settings import Options, Settings
+from tests.support import WAIT_MS
 
 # Anything that tells takes apart: loudness, true peak, offsets, gains, engine or job names, take numbers.
 TELLS = re.compile(r"LUFS|dBTP|offset|matched|Local engine|Inpaint|take \d|Take \d|dB")
@@ -55,7 +56,7 @@ def test_whole_track_takes_make_no_region_claims(results_window, finished_job, q
             {lane.job_id for lane in comparison.lanes[1:]} == {job.id}
             and all(lane.figures is not None for lane in comparison.lanes[1:])
         ),
-        timeout=20000,
+        timeout=WAIT_MS,
     )
     for lane in comparison.lanes[1:]:
         widget = results.panel.lane_widgets[lane.key]

@@ -10,6 +10,7 @@ import soundfile as sf
 
 from desktop_app.audio.loudness import integrated_lufs
 from desktop_app.services.comparison import ORIGINAL, Comparison, TakeSource
+from tests.support import WAIT_MS
 
 RATE = 44100
 
@@ -49,7 +50,7 @@ def _loaded(qtbot, takes) -> Comparison:
     comparison.add_takes([TakeSource("job1", i, p, "Local engine") for i, (p, _s) in enumerate(paths, start=1)])
     # The lanes are there at once, "preparing"; their figures follow.
     assert [lane.status for lane in comparison.lanes[1:]] == ["preparing", "preparing"]
-    qtbot.waitUntil(lambda: _ready(comparison), timeout=20000)
+    qtbot.waitUntil(lambda: _ready(comparison), timeout=WAIT_MS)
     return comparison
 
 
@@ -147,7 +148,7 @@ def test_whole_track_takes_are_labelled_by_operation_and_not_aligned(qtbot, take
     comparison.add_takes(
         [TakeSource("job7", i, p, "MusicGPT", operation="remix") for i, (p, _s) in enumerate(paths, start=1)]
     )
-    qtbot.waitUntil(lambda: _ready(comparison), timeout=20000)
+    qtbot.waitUntil(lambda: _ready(comparison), timeout=WAIT_MS)
     assert [lane.label for lane in comparison.lanes[1:]] == ["Remix · take 1", "Remix · take 2"]
     assert correlated == []  # nothing outside a region to line up on: no whole-song correlation
     assert all(lane.is_whole_track and lane.alignment.offset == 0 for lane in comparison.lanes[1:])
@@ -164,7 +165,7 @@ def test_a_take_practically_the_original_is_flagged(qtbot, takes, tmp_path: Path
     comparison.set_original(original, RATE)
     comparison.set_region((6.0, 10.0))
     comparison.add_takes([TakeSource("job1", 1, paths[0][0]), TakeSource("job1", 2, same)])
-    qtbot.waitUntil(lambda: _ready(comparison), timeout=20000)
+    qtbot.waitUntil(lambda: _ready(comparison), timeout=WAIT_MS)
     changed, unchanged = comparison.lanes[1:]
     assert unchanged.figures.near_identical and not changed.figures.near_identical
 
@@ -180,7 +181,7 @@ def test_matching_never_pushes_a_take_above_minus_one_dbtp(qtbot, takes, tmp_pat
     comparison.set_original(original, RATE)
     comparison.set_region((6.0, 10.0))
     comparison.add_takes([TakeSource("job1", 1, path)])
-    qtbot.waitUntil(lambda: _ready(comparison), timeout=20000)
+    qtbot.waitUntil(lambda: _ready(comparison), timeout=WAIT_MS)
     lane = comparison.lanes[1]
     assert lane.figures.match.limited
     assert lane.figures.loudness.true_peak_dbtp + comparison.gain_db(lane) <= -1.0 + 1e-6
@@ -209,6 +210,7 @@ def test_unreadable_take_is_reported(qtbot, takes, tmp_path: Path) -> None:
         comparison.add_takes([TakeSource("job9", 1, bad)])
     assert "bad.wav" in failed.args[0]
     assert len(comparison.lanes) == 1
+    comparison.close()  # the blocker keeps it alive past the test: stop its worker here
 
 
 def test_takes_for_a_replaced_original_are_dropped_unprocessed(qtbot, takes, monkeypatch) -> None:
@@ -233,7 +235,7 @@ def test_takes_for_a_replaced_original_are_dropped_unprocessed(qtbot, takes, mon
     assert [lane.key for lane in comparison.lanes] == [ORIGINAL]
     # The worker goes on with the next request; the first one stopped before aligning anything.
     comparison.add_takes([TakeSource("job2", 1, paths[0][0])])
-    qtbot.waitUntil(lambda: _ready(comparison), timeout=20000)
+    qtbot.waitUntil(lambda: _ready(comparison), timeout=WAIT_MS)
     assert [lane.key for lane in comparison.lanes] == [ORIGINAL, "job2:1"]
     assert len(aligned) == 1  # the held decode was dropped before its alignment
 
@@ -291,6 +293,6 @@ def test_a_lane_shows_its_waveform_while_it_decodes(qtbot, takes, monkeypatch) -
     assert lane.samples is None and 0 < lane.progress < 1 and lane.peaks.ready_frames == 4 * RATE
     assert "preparing" in comparison.heading()
     gate.set()
-    qtbot.waitUntil(lambda: _ready(comparison), timeout=20000)
+    qtbot.waitUntil(lambda: _ready(comparison), timeout=WAIT_MS)
     assert lane.peaks.samples is lane.samples and lane.status == "ready"
     assert "preparing" not in comparison.heading()

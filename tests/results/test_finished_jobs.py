@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from desktop_app.jobs.states import JobState
 from desktop_app.jobs.store import TakeRecord
-from tests.results.conftest import REGION
+from tests.support import WAIT_MS
+from tests.support.takes import REGION
 
 
 def _finished_copy(store, job_id: str, prompt: str, region=REGION) -> str:
@@ -44,12 +45,12 @@ def test_an_earlier_job_finishing_late_does_not_replace_the_takes(results_window
     assert "Takes ready" in results_window.statusBar().currentMessage()
     assert "earlier" in results_window.statusBar().currentMessage()
 
-    with qtbot.waitSignal(results.comparison.lanes_changed, timeout=20000):
+    with qtbot.waitSignal(results.comparison.lanes_changed, timeout=WAIT_MS):
         results_window.jobs.job_done.emit(latest)
     assert results.job.id == latest
     assert results_window.document.region.bounds() == (11.0, 13.0)
-    qtbot.waitUntil(lambda: {lane.job_id for lane in results.comparison.lanes[1:]} == {latest}, timeout=20000)
+    qtbot.waitUntil(lambda: {lane.job_id for lane in results.comparison.lanes[1:]} == {latest}, timeout=WAIT_MS)
 
     # The earlier one is still there on demand.
     assert results.show_job(earlier)
-    qtbot.waitUntil(lambda: {lane.job_id for lane in results.comparison.lanes[1:]} == {earlier}, timeout=20000)
+    qtbot.waitUntil(lambda: {lane.job_id for lane in results.comparison.lanes[1:]} == {earlier}, timeout=WAIT_MS)

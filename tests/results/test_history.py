@@ -6,6 +6,7 @@ from desktop_app.jobs.clients import ClientFactory
 from desktop_app.jobs.store import JobStore
 from desktop_app.services.jobs_service import JobsService
 from desktop_app.services.settings import Settings
+from tests.support import WAIT_MS
 
 
 def test_history_lists_the_songs_job(results_window) -> None:
@@ -28,14 +29,14 @@ def test_history_survives_a_restart_and_brings_takes_back(qtbot, tmp_path, finis
     win = MainWindow(settings=Settings(str(tmp_path / "again.ini")), jobs_service=service)
     qtbot.addWidget(win)
     win.show()
-    with qtbot.waitSignal(win.document.clip_changed, timeout=20000):
+    with qtbot.waitSignal(win.document.clip_changed, timeout=WAIT_MS):
         win.open_file(song)
     history = win.results.history
     qtbot.waitUntil(lambda: history.table.rowCount() == 1, timeout=5000)
     history.select_job(job_id)
     assert history.takes_button.isEnabled()
     history.takes_button.click()
-    qtbot.waitUntil(lambda: len(win.results.comparison.lanes) == 3, timeout=20000)
+    qtbot.waitUntil(lambda: len(win.results.comparison.lanes) == 3, timeout=WAIT_MS)
     win.close()
     reopened.close()
 

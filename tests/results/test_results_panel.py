@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from desktop_app.audio import load
 from desktop_app.services.comparison import ORIGINAL
-from tests.results.conftest import RATE, REGION
+from tests.support.takes import RATE, REGION
 
 
 def test_lanes_show_original_and_both_takes_with_the_region(results_window) -> None:

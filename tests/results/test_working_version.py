@@ -56,6 +56,7 @@ def test_an_edit_keeps_region_and_says_it_is_an_edit(qtbot, tmp_path) -> None:
         document.working.replace(source[::-1].copy(), "Use whole take")
     assert seen == [True] and document.replacing_audio is False
     assert document.region.bounds() == (1.0, 2.0)
+    document.working.close()  # the connected lambda keeps the document alive past the test
 
 
 def test_a_replacement_for_a_song_since_closed_is_dropped(qtbot, tmp_path) -> None:

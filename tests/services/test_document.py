@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from desktop_app.services.document import Document
+from tests.support import WAIT_MS
 from tests.support.audio_files import bad_files
-from tests.ui.songs import write_beat_song
+from tests.support.songs import write_beat_song
 
 
 @pytest.fixture
@@ -20,7 +21,7 @@ def test_open_reports_progress_then_the_clip_then_the_tempo(qtbot, document, tmp
     path = write_beat_song(tmp_path / "long.wav", 70.0, bpm=126.0, first_downbeat=0.2)
     fractions: list[float] = []
     document.loading_progress.connect(lambda _pyr, fraction, rate: fractions.append((fraction, rate)))
-    with qtbot.waitSignal(document.tempo_estimated, timeout=20000):
+    with qtbot.waitSignal(document.tempo_estimated, timeout=WAIT_MS):
         document.open(path)
         assert document.is_loading
     assert not document.is_loading
@@ -54,7 +55,7 @@ def test_opening_again_supersedes_the_first_open(qtbot, document, tmp_path) -> N
     opened: list[str] = []
     document.clip_changed.connect(lambda: opened.append(document.path.name))
     document.open(first)
-    with qtbot.waitSignal(document.tempo_estimated, timeout=20000):
+    with qtbot.waitSignal(document.tempo_estimated, timeout=WAIT_MS):
         document.open(second)
     document.shutdown()  # joins the first open's thread too: anything it still emits is dropped
     qtbot.wait(50)

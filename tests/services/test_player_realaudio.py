@@ -19,6 +19,7 @@ import pytest
 
 from desktop_app.audio.splice import splice
 from desktop_app.services.player import Player
+from tests.support import WAIT_MS
 
 RATE = 44100
 pytestmark = pytest.mark.realaudio
@@ -105,13 +106,13 @@ def test_switching_and_looping_through_a_real_device_is_click_and_dropout_free(
     try:
         player.play()
         assert not player.is_silent, player.status_message
-        qtbot.waitUntil(lambda: 3.6 < player.position < 5.5, timeout=20000)  # the first stream starts late
+        qtbot.waitUntil(lambda: 3.6 < player.position < 5.5, timeout=WAIT_MS)  # the first stream starts late
         for key in ["take1", "take2", "original", "take1", "take2", "original"] * 3:
             position = player.position
-            qtbot.waitUntil(lambda p=position: abs(player.position - p) > 0.23, timeout=20000)
+            qtbot.waitUntil(lambda p=position: abs(player.position - p) > 0.23, timeout=WAIT_MS)
             player.select_source(key)
             switches += 1
-        qtbot.waitUntil(lambda: abs(player.position - 5.0) < 0.2, timeout=20000)
+        qtbot.waitUntil(lambda: abs(player.position - 5.0) < 0.2, timeout=WAIT_MS)
     finally:
         recorder.terminate()
         recorder.wait(timeout=10)

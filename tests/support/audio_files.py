@@ -8,6 +8,15 @@ import numpy as np
 import soundfile as sf
 
 from desktop_app.audio import ffmpeg
+from desktop_app.audio.errors import (
+    AudioFileNotFoundError,
+    CorruptFileError,
+    EmptyFileError,
+    NoAudioFramesError,
+    NonFiniteSamplesError,
+    TruncatedFileError,
+    UnsupportedFormatError,
+)
 
 # Per-channel tone frequencies as multiples of the base: distinct, so a swapped channel shows.
 # A 5.1 file's LFE channel, which AAC, Vorbis and Opus low-pass at about 120 Hz, is channel 3 in WAV
@@ -58,6 +67,27 @@ def cut(source: Path, dest: Path, fraction: float = 0.5) -> Path:
     data = source.read_bytes()
     dest.write_bytes(data[: int(len(data) * fraction)])
     return dest
+
+
+# The typed error each of ``bad_files``' files raises when opened.
+BAD_FILE_ERRORS = {
+    "zero bytes": EmptyFileError,
+    "text renamed .wav": UnsupportedFormatError,
+    "header with no data": NoAudioFramesError,
+    "valid wav with zero frames": NoAudioFramesError,
+    "truncated mp3": TruncatedFileError,
+    "truncated wav": TruncatedFileError,
+    "truncated flac": TruncatedFileError,
+    "truncated aiff": TruncatedFileError,
+    "truncated opus": TruncatedFileError,
+    "truncated m4a": CorruptFileError,  # its index (moov atom) is at the end, so nothing is left to decode
+    "random bytes named .flac": CorruptFileError,
+    "NaN in float wav": NonFiniteSamplesError,
+    "infinity in float wav": NonFiniteSamplesError,
+    "unknown binary .xyz": UnsupportedFormatError,
+    "a folder named .wav": UnsupportedFormatError,
+    "missing file": AudioFileNotFoundError,
+}
 
 
 def bad_files(folder: Path) -> dict[str, Path]:

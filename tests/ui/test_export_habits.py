@@ -14,6 +14,7 @@ from desktop_app.audio.export import sidecar_path
 from desktop_app.services.settings import Settings
 from desktop_app.services.working_version import SpliceSegment
 from desktop_app.ui.results.export_dialog import ExportDialog
+from tests.support import WAIT_MS
 
 
 def _answer_export(qtbot, seen: dict, *, format_key: str | None = None, folder=None, name: str = "bounce") -> None:
@@ -40,7 +41,7 @@ def test_export_remembers_format_and_folder_across_a_restart(window, qtbot, tmp_
     out.mkdir()
     first: dict = {}
     _answer_export(qtbot, first, format_key="opus", folder=out)
-    with qtbot.waitSignal(window.results.keeping.exported, timeout=20000):  # written off the GUI thread
+    with qtbot.waitSignal(window.results.keeping.exported, timeout=WAIT_MS):  # written off the GUI thread
         window.actions.export.trigger()
     assert first["format"] == "wav24" and first["folder"] == window.document.path.parent
     written = first["target"]
@@ -54,11 +55,11 @@ def test_export_remembers_format_and_folder_across_a_restart(window, qtbot, tmp_
     again = MainWindow(settings=Settings(settings_file))
     qtbot.addWidget(again)
     again.show()
-    with qtbot.waitSignal(again.document.clip_changed, timeout=20000):
+    with qtbot.waitSignal(again.document.clip_changed, timeout=WAIT_MS):
         again.open_file(window.document.path)
     second: dict = {}
     _answer_export(qtbot, second, format_key="flac16", folder=out, name="bounce-2")
-    with qtbot.waitSignal(again.results.keeping.exported, timeout=20000):
+    with qtbot.waitSignal(again.results.keeping.exported, timeout=WAIT_MS):
         again.actions.export.trigger()
     assert second["format"] == "opus" and second["folder"] == out
     back = load(second["target"])
@@ -76,7 +77,7 @@ def test_a_splice_makes_the_working_version_the_default_and_the_sidecar_lists_it
         doc.working.replace(edited, "Use Take 1", segment)
     seen: dict = {}
     _answer_export(qtbot, seen, format_key="m4a", folder=tmp_path)
-    with qtbot.waitSignal(window.results.keeping.exported, timeout=20000):
+    with qtbot.waitSignal(window.results.keeping.exported, timeout=WAIT_MS):
         window.results.keeping.export_dialog("some-take-key")
     assert seen["source"] == "working"
     target = seen["target"]
@@ -87,6 +88,6 @@ def test_a_splice_makes_the_working_version_the_default_and_the_sidecar_lists_it
     doc.undo_stack.undo()
     seen.clear()
     _answer_export(qtbot, seen, format_key="ogg", folder=tmp_path, name="after-undo")
-    with qtbot.waitSignal(window.results.keeping.exported, timeout=20000):
+    with qtbot.waitSignal(window.results.keeping.exported, timeout=WAIT_MS):
         window.results.keeping.export_dialog("working")
     assert json.loads(sidecar_path(seen["target"]).read_text())["splices"] == []

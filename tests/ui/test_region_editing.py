@@ -7,7 +7,8 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtTest import QTest
 
 from desktop_app.services.region import MIN_LENGTH_S
-from tests.ui.conftest import BPM, DOWNBEAT, drag, mouse
+from tests.support.gestures import drag, mouse
+from tests.support.songs import BPM, DOWNBEAT
 
 BEAT = 60.0 / BPM
 

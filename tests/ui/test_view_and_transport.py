@@ -12,7 +12,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tests.support.audio_files import bad_files
-from tests.ui.conftest import BPM, DOWNBEAT, drag, mouse, wheel
+from tests.support.gestures import drag, mouse, wheel
+from tests.support.songs import BPM, DOWNBEAT
 
 
 def test_ctrl_wheel_zoom_keeps_the_time_under_the_cursor(window) -> None:
@@ -209,7 +210,7 @@ def test_bad_file_shows_the_reason_and_keeps_the_song(window, qtbot, tmp_path, s
 
 
 def test_drop_opens_the_file_and_it_joins_recent_files(window, qtbot, tmp_path) -> None:
-    from tests.ui.songs import write_beat_song
+    from tests.support.songs import write_beat_song
 
     other = write_beat_song(tmp_path / "other.wav", 6.0, bpm=100.0, first_downbeat=0.0)
     mime = QMimeData()

@@ -6,7 +6,7 @@ import pytest
 
 from desktop_app.api.models import Operation
 from desktop_app.jobs.states import JobState
-from tests.ui_jobs.sending import send_and_wait
+from tests.support.sending import send_and_wait
 
 FILL = {
     Operation.REMIX: {"prompt": "lo-fi with vinyl crackle"},

@@ -5,7 +5,8 @@ from __future__ import annotations
 from desktop_app.api.models import Operation
 from desktop_app.jobs.states import JobState
 from desktop_app.services.jobs_model import COLUMNS
-from tests.ui_jobs.sending import send_from_panel
+from tests.support import WAIT_MS
+from tests.support.sending import send_from_panel
 
 
 def _send_inpaint(win, qtbot) -> str:
@@ -53,9 +54,9 @@ def test_cancel_then_retry_from_the_queue(jobs_window, qtbot) -> None:
         job_id = _send_inpaint(jobs_window, qtbot)
         queue = jobs_window.jobs.queue
         queue.select_job(job_id)
-        qtbot.waitUntil(lambda: service.get(job_id).has_ids, timeout=20000)
+        qtbot.waitUntil(lambda: service.get(job_id).has_ids, timeout=WAIT_MS)
         assert queue.cancel_button.isEnabled()
-        with qtbot.waitSignal(service.job_finished, timeout=20000):
+        with qtbot.waitSignal(service.job_finished, timeout=WAIT_MS):
             queue.cancel_button.click()
         assert service.get(job_id).state is JobState.CANCELLED
         queue.select_job(job_id)

@@ -14,6 +14,7 @@ from desktop_app.api.models import Operation
 from desktop_app.services.settings import Settings
 from desktop_app.ui.jobs.specs import OPERATION_ORDER
 from desktop_app.ui.widgets import ElidedLabel
+from tests.support import WAIT_MS
 
 SIZES = [(1024, 640), (1280, 800), (1920, 1080)]
 
@@ -60,7 +61,7 @@ def test_every_form_fits_at_every_size(qtbot, tmp_path, jobs_song, service, widt
     window.resize(width, height)
     window.show()
     qtbot.waitExposed(window)
-    with qtbot.waitSignal(window.document.clip_changed, timeout=20000):
+    with qtbot.waitSignal(window.document.clip_changed, timeout=WAIT_MS):
         window.open_file(jobs_song)
     window.document.region.set_range(4.5, 8.5)
     qtbot.waitUntil(lambda: window.width() == width and window.height() == height, timeout=3000)

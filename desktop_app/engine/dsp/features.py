@@ -47,10 +47,6 @@ class Features:
     def tempo_bpm(self) -> float | None:
         return 60.0 / (self.beat_period * self.frame_seconds) if self.beat_period else None
 
-    def frame_to_sample(self, frame: float) -> int:
-        """Full-rate sample index where analysis frame ``frame`` begins."""
-        return round(frame * self.hop * self.factor)
-
 
 def to_mono(samples: np.ndarray) -> np.ndarray:
     """Channel average; a matrix-vector product is several times faster than ``mean(axis=1)``."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
+import time
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QSystemTrayIcon
@@ -17,6 +17,7 @@ from desktop_app.jobs.states import JobState
 from desktop_app.paths import config_dir
 from desktop_app.services.jobs_service import JobsService
 from desktop_app.services.settings import Options
+from desktop_app.services.tasks import Tasks
 from desktop_app.services.voices import VoiceLoader
 from desktop_app.ui.jobs.engine_dialog import EngineDialog
 from desktop_app.ui.jobs.operation_panel import OperationPanel, credits_from_history
@@ -43,6 +44,7 @@ class JobsFeature(QObject):
             )
             service = JobsService(settings=runner_settings, key_store=keys)
         self.service = service
+        self._tasks = Tasks("jobs-feature", self)
         self.voices = VoiceLoader(service.factory, self)
         self.panel = OperationPanel(
             window.document,
@@ -102,21 +104,24 @@ class JobsFeature(QObject):
         self.panel.load_params(Operation(job.operation), params)
         self.form_dock.raise_()
 
-    def shutdown(self) -> None:
-        self.service.shutdown()
+    def shutdown(self, timeout: float = 5.0) -> None:
+        """Stop the voice list, the engine warm-up and every job, all within ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        for stop in (self.voices.shutdown, self._tasks.shutdown, self.service.shutdown):
+            stop(max(0.0, deadline - time.monotonic()))
 
     def _warm_local_engine(self) -> None:
         """Start the local engine in the background now, so the first job does not wait for it."""
         if self.engine_name() != "local" or os.environ.get("RETAKE_ENGINE_AUTOSTART", "1") == "0":
             return
 
-        def start() -> None:
+        def start(_task) -> None:
             try:
                 self.service.factory.local_engine()
             except Exception:  # the first job will report it properly
                 log.exception("the local engine did not start")
 
-        threading.Thread(target=start, daemon=True, name="local-engine-start").start()
+        self._tasks.start(start, name="local-engine-start")
 
     # ---------------------------------------------------------------------------------- reactions
     def _resume(self) -> None:
@@ -127,7 +132,7 @@ class JobsFeature(QObject):
     def _job_finished(self, job_id: str) -> None:
         job = self.service.get(job_id)
         if job.state is JobState.DONE:
-            self._notify("Takes are ready", f"{job.operation.replace('_', ' ').capitalize()} finished.")
+            self._notify("Takes are ready", f"{Operation(job.operation).label} finished.")
             self.job_done.emit(job_id)
         elif job.state is JobState.STALLED:
             self._notify("Still running", "The service is taking longer than expected. Keep waiting from the queue.")

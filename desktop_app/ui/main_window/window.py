@@ -34,7 +34,6 @@ from desktop_app.ui.main_window.controller import EditorController
 from desktop_app.ui.main_window.menus import build_menus, build_toolbar, fill_recent_menu
 from desktop_app.ui.main_window.status import ElidingStatusBar, StatusPanel
 from desktop_app.ui.region_panel import RegionPanel
-from desktop_app.ui.responsiveness import keep_event_loop_responsive
 from desktop_app.ui.tempo_panel import TempoPanel
 from desktop_app.ui.theme import apply_theme
 from desktop_app.ui.waveform.editor import WaveformEditor
@@ -87,7 +86,6 @@ class MainWindow(QMainWindow):
         app.focusWindowChanged.connect(self._focus_window_changed)
         self._watching_focus = True
         self.statusBar().showMessage("Open a song: File ▸ Open… (Ctrl+O), or drop a file here.")
-        keep_event_loop_responsive()
 
     def _central(self) -> QWidget:
         central = QWidget()
@@ -253,6 +251,7 @@ class MainWindow(QMainWindow):
         self.player.shutdown()
         self.document.shutdown()
         self.jobs.shutdown()
+        self.lyrics.service.shutdown()
         self.results.close()
         super().closeEvent(event)
 

@@ -18,16 +18,16 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.jobs.states import JobState
-from desktop_app.jobs.store import JobRecord, JobStore
+from desktop_app.jobs.store import JobRecord, JobStore, Rating
 from desktop_app.services.jobs_model import job_title
 from desktop_app.services.working_version import is_working_file_of
 
 COLUMNS = ("When", "Job", "Engine", "State", "Takes", "Rating")
-RATING_MARKS = {"star": "★", "keep": "✓", "reject": "✗", "": ""}
+RATING_MARKS = {Rating.STAR: "★", Rating.KEEP: "✓", Rating.REJECT: "✗", Rating.NONE: ""}
 
 
 def best_rating(ratings: list[str]) -> str:
-    for rating in ("star", "keep", "reject"):
+    for rating in (Rating.STAR, Rating.KEEP, Rating.REJECT):
         if rating in ratings:
             return rating
     return ""

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QMainWindow
 
 from desktop_app.api.engines import parse_engine
 from desktop_app.api.errors import ServiceError
+from desktop_app.api.models import Operation
 from desktop_app.audio import load
 from desktop_app.audio.errors import AudioError
 from desktop_app.jobs.store import JobRecord, JobStore
@@ -55,7 +56,7 @@ class JobTakes(QObject):
             self.window.open_file(job.input_path)
             return True
         region = None
-        if job.operation == "inpaint":
+        if Operation(job.operation) is Operation.INPAINT:
             region = (float(job.params["replace_start_at"]), float(job.params["replace_end_at"]))
             self.document.region.set_range(*region, text="Region of the job")
         # An extend job's takes are compared from its point on (it has no region: the take outlasts the song).

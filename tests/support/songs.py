@@ -11,6 +11,10 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
+# The grid of the editor tests' song (the ``song_path`` fixture).
+BPM = 120.0
+DOWNBEAT = 0.5
+
 
 def beat_song(
     seconds: float = 24.0, *, bpm: float = 120.0, first_downbeat: float = 0.5, rate: int = 44100, seed: int = 3

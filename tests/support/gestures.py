@@ -1,41 +1,10 @@
-"""Fixtures for editor tests: a song with a known grid, and a shown main window with it open."""
+"""Real mouse and wheel events delivered through Qt's event system (editor tests)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication, QWidget
-
-from desktop_app.services.settings import Settings
-from tests.ui.songs import write_beat_song
-
-BPM = 120.0
-DOWNBEAT = 0.5
-
-
-@pytest.fixture(scope="session")
-def song_path(tmp_path_factory) -> Path:
-    return write_beat_song(tmp_path_factory.mktemp("songs") / "beat.wav", 24.0, bpm=BPM, first_downbeat=DOWNBEAT)
-
-
-@pytest.fixture
-def window(qtbot, tmp_path, song_path):
-    from desktop_app.ui.main_window import MainWindow
-
-    win = MainWindow(settings=Settings(str(tmp_path / "retake.ini")))
-    qtbot.addWidget(win)
-    win.resize(1200, 760)
-    win.show()
-    qtbot.waitExposed(win)
-    with qtbot.waitSignal(win.document.tempo_estimated, timeout=20000):
-        win.open_file(song_path)
-    win.activateWindow()
-    win.editor.view.setFocus()
-    yield win
-    win.close()
 
 
 def mouse(widget: QWidget, kind: QEvent.Type, x: float, buttons, modifiers=Qt.KeyboardModifier.NoModifier) -> None:

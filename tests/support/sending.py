@@ -1,14 +1,14 @@
-"""Send the job the operation panel holds, as a user would, and wait for it to end."""
+"""Send the job the operation panel holds, as a user would, and wait for it to end (GUI tests)."""
 
 from __future__ import annotations
-
-from PySide6.QtCore import Qt
 
 from desktop_app.jobs.store import JobRecord
 
 
 def send_from_panel(window, qtbot) -> str:
     """Click the panel's send button; returns the new job's id."""
+    from PySide6.QtCore import Qt  # here, so core tests in a module that imports this stay Qt-free
+
     panel, service = window.jobs.panel, window.jobs.service
     assert panel.submit_button.isEnabled(), panel.problem_label.text()
     with qtbot.waitSignal(service.job_added, timeout=5000) as added:
