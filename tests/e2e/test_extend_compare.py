@@ -21,8 +21,9 @@ from desktop_app.services.jobs_service import JobsService
 from desktop_app.services.settings import Settings
 from desktop_app.ui.results.lane_widget import lane_figures
 from tests.e2e.test_extend_gui import FAST
-from tests.ui.songs import write_beat_song
-from tests.ui_jobs.sending import send_and_wait
+from tests.support import WAIT_MS
+from tests.support.sending import send_and_wait
+from tests.support.songs import write_beat_song
 
 pytestmark = pytest.mark.slow
 SONG_S, AFTER_S = 16.0, 15.0  # near the end: every continuation (≥ 2 s) makes the take longer than the song
@@ -41,7 +42,7 @@ def window(qtbot, tmp_path: Path):
         win.resize(1280, 800)
         win.show()
         qtbot.waitExposed(win)
-        with qtbot.waitSignal(win.document.clip_changed, timeout=20000):
+        with qtbot.waitSignal(win.document.clip_changed, timeout=WAIT_MS):
             win.open_file(song)
         yield win
         win.close()
@@ -94,7 +95,7 @@ def test_extend_takes_are_compared_from_the_point_and_kept_to_the_bit(window, qt
     panel.preview_button.click()  # heard before it is kept: the same splice, as long as the take
     assert window.player.source_key == "preview" and window.player.duration == takes[0].samples.shape[0] / rate
     assert panel.splice_button.isEnabled()
-    with qtbot.waitSignal(document.working.replaced, timeout=20000):
+    with qtbot.waitSignal(document.working.replaced, timeout=WAIT_MS):
         qtbot.mouseClick(panel.splice_button, Qt.MouseButton.LeftButton)
     kept, take = document.clip.samples, takes[0].samples
     fade = round(panel.crossfade_s * rate)
