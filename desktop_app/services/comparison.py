@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from desktop_app.api.models import Operation
 from desktop_app.audio import PeakPyramid, load_with_peaks
 from desktop_app.audio.errors import AudioError
 from desktop_app.audio.splice import splice
@@ -64,6 +65,7 @@ class Comparison(QObject):
         self.lanes: list[Lane] = []
         self.rate = 0
         self.region: tuple[float, float] | None = None  # seconds; None for whole-track operations
+        self.extend_after: float | None = None  # an extend job's point: its takes are compared from there on
         self.context_s: tuple[float, float] = (2.0, 2.0)  # pre/post roll heard around the region
         self.selected = ORIGINAL
         self.loudness_match = True
@@ -108,6 +110,13 @@ class Comparison(QObject):
             self.original_span = ""
         self.region = region
 
+    def set_extend_after(self, after: float | None) -> None:
+        """An extend job's ``extend_after`` (None for other jobs): the original is measured before it."""
+        if after != self.extend_after and self.lanes:
+            self.lanes[0].loudness = None
+            self.original_span = ""
+        self.extend_after = after
+
     def set_context(self, pre_s: float, post_s: float) -> None:
         """How much is heard around the region; the true peak is measured over it (takes added next)."""
         self.context_s = (max(0.0, pre_s), max(0.0, post_s))
@@ -122,13 +131,14 @@ class Comparison(QObject):
             return
         with self._lock:
             generation = self._generation
-        new = []
+        new, extend_from = [], self._extend_frame()
         for take in todo:
             self.titles.setdefault(take.job_id, take.title)
             lane = Lane(
                 key=f"{take.job_id}:{take.take_index}", label="", samples=None, peaks=None, job_id=take.job_id,
                 take_index=take.take_index, operation=take.operation, engine_label=take.engine_label,
                 source_path=take.path, rating=take.rating, status=PREPARING, progress=0.0,
+                extend_from=extend_from if take.operation == Operation.EXTEND else None,
             )  # fmt: skip
             self.lanes.append(lane)
             # Shuffled once per comparison: each new take lands at a random place, the others stay put.
@@ -159,6 +169,7 @@ class Comparison(QObject):
 
     def _prepare(self, lanes, original, rate, frames, heard, reference: Loudness | None, generation) -> None:
         from desktop_app.audio.compare import span_loudness, take_figures
+        from desktop_app.audio.extension import extension_figures
 
         def decode(lane: Lane) -> np.ndarray | None:
             if not self._is_current(generation):
@@ -179,7 +190,11 @@ class Comparison(QObject):
             for lane, samples in decoded:
                 if not self._is_current(generation):
                     return
-                figures = take_figures(original, reference, samples, rate, frames, heard)
+                if lane.is_extension:  # measured over its continuation, against the original before the point
+                    preroll = round(self.context_s[0] * rate)
+                    figures = extension_figures(original, reference, samples, rate, lane.extend_from, preroll)
+                else:
+                    figures = take_figures(original, reference, samples, rate, frames, heard)
                 self._hand_over(generation, lambda lane=lane, figures=figures: self._set_figures(lane, figures))
         finally:
             self._hand_over(generation, self._batch_done)
@@ -187,6 +202,7 @@ class Comparison(QObject):
     def _decode(self, lane: Lane, original, rate, frames, generation) -> np.ndarray | None:
         """Decode and align one take; its lane shows the waveform as it decodes, then the aligned one."""
         from desktop_app.audio.compare import align_take
+        from desktop_app.audio.extension import align_extension
 
         last = 0.0
 
@@ -206,9 +222,12 @@ class Comparison(QObject):
             return None
         if not self._is_current(generation):
             return None  # replaced while it decoded: do not spend an alignment on it
-        samples, alignment = align_take(
-            original, rate, clip.samples, clip.sample_rate, *frames, align=not lane.is_whole_track
-        )
+        if lane.is_extension:  # lined up on the music before the point, kept at its own length
+            samples, alignment = align_extension(original, rate, clip.samples, clip.sample_rate, lane.extend_from)
+        else:
+            samples, alignment = align_take(
+                original, rate, clip.samples, clip.sample_rate, *frames, align=not lane.is_whole_track
+            )
         if samples is not clip.samples:  # moved or conformed: the decoded pyramid no longer lines up
             peaks = PeakPyramid.from_samples(samples)
         self._hand_over(generation, lambda: self._set_samples(lane, samples, peaks, alignment))
@@ -365,8 +384,13 @@ class Comparison(QObject):
 
     # ---------------------------------------------------------------------------------- splicing
     def spliced(self, key: str, crossfade_s: float) -> np.ndarray:
-        """The original outside the region, take ``key`` (aligned) inside it, crossfaded at the edges."""
+        """The original outside the region, take ``key`` (aligned) inside it, crossfaded at the edges; for an
+        extend take, the original before its point and the take after it (see audio/extension.py)."""
         lane = self._take(key)
+        if lane.is_extension:
+            from desktop_app.audio.extension import keep_extension
+
+            return keep_extension(self.lanes[0].samples, lane.samples, lane.extend_from, self.rate, crossfade_s)
         if self.region is None:
             raise ValueError("this job has no region: use the whole take instead")
         start, end = self._region_frames()
@@ -383,9 +407,29 @@ class Comparison(QObject):
             raise ValueError("that take is still being prepared")
         return lane
 
+    def can_splice(self, key: str) -> bool:
+        """Whether "use this take" has a part of the song to replace: a region, or an extend take's point."""
+        lane = self.lane(key)
+        return lane is not None and lane.samples is not None and (lane.is_extension or self.region is not None)
+
+    def longest_frames(self) -> int:
+        """Frames of the longest lane (an extend take outlasts the original): how far the time axis must reach."""
+        return max((lane.samples.shape[0] for lane in self.lanes if lane.samples is not None), default=0)
+
     # ---------------------------------------------------------------------------------- helpers
+    def _extend_frame(self) -> int | None:
+        if self.extend_after is None or not self.lanes:
+            return None
+        return max(1, min(self.lanes[0].samples.shape[0], round(self.extend_after * self.rate)))
+
     def _region_frames(self) -> tuple[int, int]:
+        """Where the original is measured: the region, an extend job's last seconds before its point, or all."""
         frames = self.lanes[0].samples.shape[0] if self.lanes else 0
+        after = self._extend_frame()
+        if after is not None:
+            from desktop_app.audio.extension import reference_span
+
+            return reference_span(after, self.rate)
         if self.region is None:
             return 0, frames
         start, end = self.region
@@ -396,17 +440,25 @@ class Comparison(QObject):
     def _heard_frames(self) -> tuple[int, int]:
         """The region with its pre/post roll: what a loop plays, so what the true peak must cover."""
         lo, hi = self._region_frames()
-        if self.region is None:
+        if self.region is None and self.extend_after is None:
             return lo, hi
         frames = self.lanes[0].samples.shape[0]
         pre, post = (round(s * self.rate) for s in self.context_s)
         return max(0, lo - pre), min(frames, hi + post)
 
     def _span_words(self) -> str:
+        pre, post = self.context_s
+        after = self._extend_frame()
+        if after is not None:
+            lo, _ = self._region_frames()
+            point = _clock(after / self.rate)
+            return (
+                f"over the {(after - lo) / self.rate:.1f} s before {point}, where the takes go on "
+                f"(true peak with {pre:g} s / {post:g} s around it)"
+            )
         if self.region is None:
             return "over the whole song"
         start, end = self.region
-        pre, post = self.context_s
         return f"over the region {_clock(start)}–{_clock(end)} (true peak with {pre:g} s / {post:g} s around it)"
 
 

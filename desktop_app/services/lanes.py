@@ -43,6 +43,7 @@ class Lane:
     rating: str = ""
     status: str = READY
     progress: float = 1.0  # 0..1 while preparing
+    extend_from: int | None = None  # an extend take: the frame (extend_after) its continuation starts at
 
     @property
     def is_original(self) -> bool:
@@ -51,7 +52,12 @@ class Lane:
     @property
     def is_whole_track(self) -> bool:
         """Remix, cover, vocals: the whole song is new, there is no region to line up around."""
-        return bool(self.operation) and self.operation != Operation.INPAINT
+        return bool(self.operation) and self.operation not in (Operation.INPAINT, Operation.EXTEND)
+
+    @property
+    def is_extension(self) -> bool:
+        """An extend take: the original up to ``extend_from``, a continuation after it (often longer)."""
+        return self.extend_from is not None
 
 
 @dataclass(frozen=True)

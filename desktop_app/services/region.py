@@ -97,6 +97,14 @@ class Region(QObject):
         self._start = self._end = None
         self.changed.emit()
 
+    def set_duration(self, duration: float) -> None:
+        """The same song got longer or shorter (an extension kept, or undone): selections may reach its new
+        end, and one past it is cut back to it (or cleared when it lies wholly past it)."""
+        self._duration = max(0.0, duration)
+        if self._end is not None and self._end > self._duration:
+            inside = self._start is not None and self._start < self._duration
+            self._apply((self._start, self._duration) if inside else None)
+
     def _apply(self, bounds: tuple[float, float] | None) -> None:
         self._start, self._end = bounds if bounds is not None else (None, None)
         self.changed.emit()

@@ -171,7 +171,10 @@ class WorkingVersion(QObject):
     def _apply(self, state: tuple[np.ndarray, PeakPyramid, Path | None]) -> None:
         samples, peaks, path = state
         self.path = None if samples is self.source_samples else path
-        self._document.replace_audio(samples, peaks)
+        document = self._document
+        if samples.shape[0] != document.clip.samples.shape[0]:  # an extension kept or undone: so far it may reach
+            document.region.set_duration(samples.shape[0] / document.sample_rate)
+        document.replace_audio(samples, peaks)
 
     def _state(self) -> tuple[np.ndarray, PeakPyramid, Path | None]:
         return self._document.clip.samples, self._document.peaks, self.path

@@ -62,6 +62,7 @@ class JobsFeature(QObject):
         self.panel.engine_settings_requested.connect(self.edit_engines)
         self.queue.params_requested.connect(self.send_back_to_form)
         self.queue.takes_requested.connect(self.takes_requested)
+        window.actions.extend_here.triggered.connect(self.extend_from_here)
         service.job_finished.connect(self._job_finished)
         service.job_failed.connect(self._job_failed)
         QTimer.singleShot(0, self._resume)
@@ -85,6 +86,12 @@ class JobsFeature(QObject):
         self.queue_dock.raise_()
         self.window.statusBar().showMessage(f"Sent: {request.operation.label}. Follow it in the Jobs panel.", 6000)
         return job.id
+
+    def extend_from_here(self) -> None:
+        """Edit ▸ Extend from here: the extend form, from the selection's end or else the playhead."""
+        self.panel.extend_from(self.window.player.position)
+        self.form_dock.raise_()
+        self.form_dock.show()
 
     def edit_engines(self) -> None:
         dialog = EngineDialog(self.window.settings, self.service.key_store, self.window)

@@ -40,6 +40,7 @@ from desktop_app.ui.widgets import ElidedLabel
 # The engines that charge credits. A custom engine is most often one's own server: it is not asked about.
 PAID_ENGINES = (EngineKind.MUSICGPT, EngineKind.SUNOAPI)
 # Problems of these fields belong to the selection on the waveform, not to a field of the form.
+EXTEND_HINT = "Select up to where the song stays, or put the playhead there: Edit ▸ Extend from here (Ctrl+Alt+E)."
 _REGION_FIELDS = ("region", "replace_start_at", "replace_end_at", "extend_after")
 CreditHint = Callable[[Operation, str], float | None]  # (operation, engine name) -> likely credits per take
 
@@ -144,6 +145,7 @@ class OperationPanel(QWidget):
     ) -> None:
         super().__init__(parent)
         self.document = document
+        self._playhead_point: float | None = None  # "Extend from here" without a selection: where it goes on
         self._engine_name = engine_name
         self.settings = settings
         self.credit_hint = credit_hint
@@ -199,7 +201,7 @@ class OperationPanel(QWidget):
         layout.addWidget(self.submit_button)
         self._shown: OperationForm | None = None
         self.operation_box.currentIndexChanged.connect(self._operation_changed)
-        document.clip_changed.connect(self.validate)
+        document.clip_changed.connect(self._clip_changed)
         document.region.changed.connect(self.validate)
         self._operation_changed(focus=False)  # at start the waveform keeps the keyboard (Space plays)
 
@@ -239,7 +241,7 @@ class OperationPanel(QWidget):
             start, end = bounds if bounds else (0.0, 0.0)
             values["replace_start_at"], values["replace_end_at"] = round(start, 3), round(end, 3)
         if op is Operation.EXTEND:
-            values["extend_after"] = extend_point(self.document.region.bounds()) or 0.0
+            values["extend_after"] = self.extend_after() or 0.0
         return REQUEST_TYPES[op](**{k: v for k, v in values.items() if v is not None})
 
     def problems(self) -> list[FieldProblem]:
@@ -254,10 +256,26 @@ class OperationPanel(QWidget):
         if self.operation is Operation.INPAINT and self.document.region.is_empty:
             problems.append(FieldProblem("region", "Drag over the bars you want redone to select them."))
             request_problems = [p for p in request_problems if p.field not in _REGION_FIELDS]
-        if self.operation is Operation.EXTEND and self.document.region.is_empty:
-            problems.append(FieldProblem("region", "Select up to where the song stays; it goes on from there."))
+        if self.operation is Operation.EXTEND and self.extend_after() is None:
+            problems.append(FieldProblem("region", EXTEND_HINT))
             request_problems = [p for p in request_problems if p.field not in _REGION_FIELDS]
         return problems + request_problems
+
+    # ---------------------------------------------------------------------------------- extend
+    def extend_after(self) -> float | None:
+        """Where an extension starts: the selection's end, else the playhead "Extend from here" was given."""
+        return extend_point(self.document.region.bounds()) or self._playhead_point
+
+    def extend_from(self, seconds: float) -> None:
+        """Edit ▸ Extend from here: the extend form, going on from the selection's end or else ``seconds``."""
+        self._playhead_point = round(seconds, 3) if seconds > 0 else None
+        self.set_operation(Operation.EXTEND)
+        self.validate()
+
+    def _clip_changed(self) -> None:
+        if not self.document.replacing_audio:  # another song: the point chosen on the last one means nothing
+            self._playhead_point = None
+        self.validate()
 
     # ---------------------------------------------------------------------------------- actions
     def validate(self) -> bool:
@@ -365,8 +383,9 @@ class OperationPanel(QWidget):
             else:
                 text = f"Select the bars to redo in {name}."
         elif self.operation is Operation.EXTEND:
-            point = extend_point(self.document.region.bounds())
-            text = f"Extend {name} from {format_time(point)}" if point else f"Select up to where {name} stays."
+            point = self.extend_after()
+            at = "" if self.document.region.bounds() else " (the playhead)"
+            text = f"Extend {name} from {format_time(point)}{at}" if point else f"Select up to where {name} stays."
         else:
             text = f"Whole track: {name} ({format_time(self.document.duration)})"
         self.target_label.setText(text)

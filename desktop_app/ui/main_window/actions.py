@@ -50,6 +50,7 @@ class WindowActions:
         self.snap_grid.setText("Snap to beats")
         self.snap_zero = make("Snap to &zero crossings", None, "Snap selection edges to the nearest zero crossing")
         self.snap_zero.setCheckable(True)
+        self.extend_here = make("E&xtend from here", "Ctrl+Alt+E", "Extend from the selection's end or the playhead")
         # View
         self.zoom_in = make("Zoom &in", ["+", "=", "Ctrl++"], "Zoom in around the mouse", "zoom_in")
         self.zoom_out = make("Zoom &out", ["-", "Ctrl+-"], "Zoom out around the mouse", "zoom_out")
@@ -78,6 +79,6 @@ class WindowActions:
         for action in (
             self.export, self.select_all, self.clear_selection, self.nudge_left, self.nudge_right,
             self.nudge_left_fine, self.nudge_right_fine, self.zoom_in, self.zoom_out, self.zoom_selection,
-            self.zoom_fit, self.play, self.stop, self.seams, self.go_start, self.go_end,
+            self.zoom_fit, self.play, self.stop, self.seams, self.go_start, self.go_end, self.extend_here,
         ):  # fmt: skip
             action.setEnabled(enabled)

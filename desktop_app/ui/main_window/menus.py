@@ -32,6 +32,8 @@ def build_menus(window: QMainWindow, actions: WindowActions) -> QMenu:
     edit.addActions([actions.nudge_left, actions.nudge_right, actions.nudge_left_fine, actions.nudge_right_fine])
     edit.addSeparator()
     edit.addActions([actions.snap_grid, actions.snap_zero])
+    edit.addSeparator()
+    edit.addAction(actions.extend_here)
 
     view = bar.addMenu("&View")
     view.addActions([actions.zoom_in, actions.zoom_out, actions.zoom_selection, actions.zoom_fit])

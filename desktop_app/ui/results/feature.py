@@ -49,6 +49,7 @@ class ResultsFeature(QObject):
         comparison, panel, listening, keeping = self.comparison, self.panel, self.listening, self.keeping
         self.document.clip_changed.connect(self._clip_changed)
         comparison.lanes_changed.connect(listening.sources_changed)
+        comparison.lanes_changed.connect(self._reach_longest_lane)
         comparison.selection_changed.connect(listening.selection_changed)
         comparison.options_changed.connect(listening.apply_gains)
         comparison.rating_changed.connect(self._rated)
@@ -144,10 +145,23 @@ class ResultsFeature(QObject):
     def _clip_changed(self) -> None:
         if self.document.replacing_audio:
             self.listening.sources_changed()  # an edit of the same song: keep the lanes, refresh the player
+            self._reach_longest_lane()
             return
         if self.document.path != self.takes._source_path:
             self.history.set_song(self.document.path)
         self.takes.song_changed()
+
+    def _reach_longest_lane(self) -> None:
+        """The shared time axis reaches the end of the longest lane: an extend take outlasts the song, and its
+        continuation must be seen and clicked (the original's lane is silent there). Back to the song's own
+        length once no lane is longer."""
+        clip = self.document.clip
+        if clip is None or self.document.is_loading:
+            return
+        frames = max(clip.samples.shape[0], self.comparison.longest_frames())
+        timeline = self.window.editor.timeline
+        if frames != timeline.frames:
+            timeline.set_content(frames, self.document.sample_rate)
 
     def _replaced(self, _text: str) -> None:
         """After a splice the producer hears the new song at the same spot; after "back", the original."""

@@ -59,8 +59,11 @@ class JobTakes(QObject):
         if Operation(job.operation) is Operation.INPAINT:
             region = (float(job.params["replace_start_at"]), float(job.params["replace_end_at"]))
             self.document.region.set_range(*region, text="Region of the job")
-        stale = len(self.comparison.lanes) <= 1 or self.comparison.region != region
-        if (stale or self._input_of != job.input_path) and not self._reset(job, region):
+        # An extend job's takes are compared from its point on (it has no region: the take outlasts the song).
+        after = float(job.params["extend_after"]) if job.operation == "extend" else None
+        compared_from = (self.comparison.region, self.comparison.extend_after)
+        stale = len(self.comparison.lanes) <= 1 or compared_from != (region, after)
+        if (stale or self._input_of != job.input_path) and not self._reset(job, region, after):
             return False
         self.job = job
         label = engine_label(job.engine)
@@ -85,7 +88,7 @@ class JobTakes(QObject):
         self._say(f"Takes ready: {job_title(job)}. Double-click it in the queue or the history to compare them.")
         return False
 
-    def _reset(self, job: JobRecord, region) -> bool:
+    def _reset(self, job: JobRecord, region, extend_after: float | None = None) -> bool:
         """Lane 0 is what the job was made from: the song as opened, or a working version of it."""
         working = self.document.working
         original = working.source_samples if working.source_samples is not None else self.document.clip.samples
@@ -100,6 +103,7 @@ class JobTakes(QObject):
         self._input_of = job.input_path
         self.comparison.set_original(original, self.document.sample_rate, peaks)
         self.comparison.set_region(region)
+        self.comparison.set_extend_after(extend_after)
         return True
 
     def song_changed(self) -> bool:
@@ -113,6 +117,7 @@ class JobTakes(QObject):
             self._input_of = None
             self.comparison.set_original(doc.clip.samples, doc.sample_rate, doc.peaks)
             self.comparison.set_region(None)
+            self.comparison.set_extend_after(None)
         if self._pending_job:
             pending, self._pending_job = self._pending_job, None
             self.show_job(pending)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLay
 from desktop_app.services.comparison import PREPARING, Comparison, Lane
 from desktop_app.services.region import Region
 from desktop_app.ui.results.difference_strip import DifferenceStrip
+from desktop_app.ui.waveform.timefmt import format_time
 from desktop_app.ui.waveform.timeline import TimelineView
 from desktop_app.ui.waveform.view import WaveformView
 
@@ -39,6 +40,8 @@ def lane_figures(comparison: Comparison, lane: Lane) -> str:
         )
     if comparison.hides_identity:
         return "rate every take to reveal its name and figures"
+    if lane.is_extension:
+        return "  ·  ".join(_extension_parts(comparison, lane))
     parts = []
     figures = lane.figures
     # Most telling first: a narrow window cuts the end of the line (the tooltip has all of it).
@@ -60,6 +63,32 @@ def lane_figures(comparison: Comparison, lane: Lane) -> str:
         outside = figures.changed_outside_s
         parts.append("nothing changed outside the region" if outside == 0 else f"changed outside: {outside:.1f} s")
     return "  ·  ".join(parts)
+
+
+def _extension_parts(comparison: Comparison, lane: Lane) -> list[str]:
+    """An extend take is compared from its point on: its length against the original's, loudness over the
+    continuation (matched to the original's last seconds before the point), what changed before it."""
+    rate, figures, parts = comparison.rate, lane.figures, []
+    point = format_time(lane.extend_from / rate, decimals=1)
+    if lane.samples is not None:
+        added = (lane.samples.shape[0] - comparison.lanes[0].samples.shape[0]) / rate
+        ends = format_time(lane.samples.shape[0] / rate, decimals=1)
+        length = f"{added:+.1f} s".replace("-", "−")
+        parts.append(f"from {point} to {ends} ({length} on the original)")
+    if figures is not None and figures.near_identical:
+        parts.append(f"practically the original after {point}")
+    if figures is not None:
+        parts.append(f"{_db(figures.loudness.lufs)} LUFS over the continuation")
+        parts.append(f"TP {_db(figures.loudness.true_peak_dbtp)} dBTP")
+        gain = comparison.gain_db(lane)
+        if comparison.loudness_match and (abs(gain) >= 0.05 or figures.match.limited):
+            parts.append(f"matched {_db(gain)} dB" + (" (limited: −1 dBTP)" if figures.match.limited else ""))
+    if lane.alignment is not None and lane.alignment.offset:
+        parts.append(f"offset {lane.alignment.offset:+d} smp")
+    if figures is not None:
+        before = figures.changed_outside_s
+        parts.append(f"nothing changed before {point}" if before == 0 else f"changed before {point}: {before:.1f} s")
+    return parts
 
 
 class LaneWidget(QFrame):
@@ -105,7 +134,8 @@ class LaneWidget(QFrame):
         layout.addLayout(header)
         self.view = WaveformView(timeline)
         # A region on a whole-track take would claim a region it does not have.
-        self.view.set_region(None if lane.is_whole_track else region, editable=False)
+        # An extend take's part is from its point to its end, not the selection it was made from.
+        self.view.set_region(None if lane.is_whole_track or lane.is_extension else region, editable=False)
         # Clicking a lane's waveform both seeks (the panel wires that) and picks what is heard.
         self.view.seek_requested.connect(lambda _t: self.clicked.emit(self.lane.key))
         layout.addWidget(self.view, 1)

@@ -67,8 +67,11 @@ class Listening(QObject):
     def apply_loop(self) -> None:
         context = self.panel.loop_context()
         bounds = self.document.region.bounds()
+        if bounds is None and self.comparison.extend_after is not None:
+            bounds = (self.comparison.extend_after,) * 2  # an extend job without a selection: around its seam
         if context is None or bounds is None:
             return
         pre, post = context
-        self.player.set_loop_range(max(0.0, bounds[0] - pre), min(self.document.duration, bounds[1] + post))
+        end = max(self.document.duration, self.comparison.longest_frames() / max(1, self.comparison.rate))
+        self.player.set_loop_range(max(0.0, bounds[0] - pre), min(end, bounds[1] + post))
         self.player.set_loop_enabled(True)

@@ -230,9 +230,8 @@ class ResultsPanel(QWidget):
                 widget.refresh(self.comparison, index, heard=lane.key == self.comparison.selected)
         selected = self.comparison.lane(self.comparison.selected)
         take_heard = selected is not None and selected.key != ORIGINAL and selected.samples is not None
-        has_region = self.comparison.region is not None
         for button in (self.preview_button, self.splice_button):
-            button.setEnabled(take_heard and has_region)
+            button.setEnabled(take_heard and self.comparison.can_splice(selected.key))
         self.whole_button.setEnabled(take_heard)
         self._show_heading()
 

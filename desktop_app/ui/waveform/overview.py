@@ -70,9 +70,11 @@ class OverviewStrip(QWidget):
         dpr = self.devicePixelRatioF()
         w, h = max(1, round(self.width() * dpr)), max(1, round(self.height() * dpr))
         pyr = self.pyramid
-        key = (id(pyr), pyr.ready_frames if pyr else 0, w, h, dpr)
+        # The time axis may reach past the song (an extend take being compared): draw on the axis, not the song.
+        span = max(self.timeline.frames, pyr.frames) if pyr else 0
+        key = (id(pyr), pyr.ready_frames if pyr else 0, span, w, h, dpr)
         if key != self._cache_key or self._cache is None:
-            fpp = (pyr.frames / w) if pyr else 1.0
+            fpp = (span / w) if pyr else 1.0
             channels = tuple(range(pyr.channels)) if pyr else (0,)
             layer = render_waveform(pyr, [Lane(channels, "", 2, h - 4)], 0.0, fpp, w, h, self._palette)
             self._cache = QPixmap.fromImage(layer.image)
