@@ -15,7 +15,18 @@ from collections.abc import Sequence
 from desktop_app import __version__
 
 # Module names under desktop_app.commands; each registers one or more subcommands.
-COMMAND_MODULES = ("info", "screenshot", "engine", "operations", "jobs", "voices", "selfcheck", "lyrics")
+COMMAND_MODULES = (
+    "info",
+    "screenshot",
+    "engine",
+    "operations",
+    "jobs",
+    "voices",
+    "selfcheck",
+    "lyrics",
+    "seams",
+    "comp",
+)
 
 
 def _gui_parser() -> argparse.ArgumentParser:

@@ -165,7 +165,7 @@ def _write_lossy(samples: np.ndarray, rate: int, path: Path, fmt: str, mp3_bitra
         parameters += ["-ar", str(MP3_MAX_RATE if rate % MP3_MAX_RATE == 0 else 44_100)]
     if fmt == "opus" and rate != OPUS_RATE:
         parameters += ["-ar", str(OPUS_RATE)]
-    segment.export(
+    written = segment.export(  # pydub hands back the output file open: close it, or it leaks a handle
         str(path),
         format=spec.muxer,
         codec=spec.codec,
@@ -173,3 +173,4 @@ def _write_lossy(samples: np.ndarray, rate: int, path: Path, fmt: str, mp3_bitra
         parameters=parameters,
         tags={name: str(tags[name])[:1000] for name in TAG_NAMES if tags.get(name)},
     )
+    written.close()

@@ -30,6 +30,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
+_SETTLE_PASSES = 4
 DEMO_REGION = (60.0, 64.0)  # two bars of the demo song's second chorus, which repeats the first
 
 
@@ -110,6 +111,10 @@ def run(args: argparse.Namespace) -> int:
         os.environ["RETAKE_DATA_DIR"] = tempfile.mkdtemp(prefix="retake-demo-")
         args.audio = args.audio or str(demo_song())
         args.select = args.select or list(DEMO_REGION)
+    if args.audio:
+        from desktop_app.audio.opening import prefetch
+
+        prefetch(args.audio)  # decode while Qt starts and the window is built; the window's loader adopts it
     from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 
     from desktop_app.ui.app import create_application
@@ -148,9 +153,11 @@ def run(args: argparse.Namespace) -> int:
             print(f"error: {problem}", file=sys.stderr)
             window.close()
             return 1
-    # Let layouts settle and every widget paint once.
-    deadline = time.monotonic() + 0.3
-    while time.monotonic() < deadline:
+    # Let layouts settle: posted layout requests, zero-delay timers and the updates they ask for take a
+    # few passes (grab() then paints every widget itself). No fixed wait: it would be a third of a
+    # second on every screenshot, however little is left to do.
+    for _ in range(_SETTLE_PASSES):
+        QCoreApplication.sendPostedEvents()
         QCoreApplication.processEvents()
     pixmap = window.grab()
     ok = pixmap.save(args.out)

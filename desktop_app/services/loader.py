@@ -1,8 +1,9 @@
-"""Open a song off the GUI thread: decode + peak pyramid, then the tempo estimate.
+"""Open a song off the GUI thread: decode + peak pyramid, the tempo estimate beside the decode.
 
-A background task (services/tasks.py) does the work and posts its reports to the GUI thread. Each
-open has a generation number: opening another file cancels the previous one at its next progress
-report, and anything a superseded open still posts is dropped.
+A background task (services/tasks.py) does the work (audio/opening.py) and posts its reports to the
+GUI thread. Each open has a generation number: opening another file cancels the previous one at its
+next progress report, and anything a superseded open still posts is dropped. An opening started
+before the window existed (``opening.prefetch``) is adopted instead of decoding the file again.
 """
 
 from __future__ import annotations
@@ -11,19 +12,15 @@ import logging
 import time
 from pathlib import Path
 
-import soundfile as sf
 from PySide6.QtCore import QObject, Signal
 
-from desktop_app.audio import AudioError, Clip, PeakPyramid, load_with_peaks
-from desktop_app.audio.tempo import estimate_tempo
+from desktop_app.audio import AudioError, PeakPyramid
+from desktop_app.audio.opening import Opening, OpeningCancelled, claim
 from desktop_app.services.tasks import Task, Tasks
 
 log = logging.getLogger(__name__)
 _PROGRESS_INTERVAL_S = 0.05  # repaint at most 20 times a second while loading
-
-
-class _Cancelled(Exception):
-    pass
+_FALLBACK_RATE = 44100  # for drawing progress only: formats without a header rate report when complete
 
 
 class SongLoader(QObject):
@@ -44,7 +41,8 @@ class SongLoader(QObject):
         return self._tasks.generation("open")
 
     def open(self, path: str | Path) -> int:
-        task = self._tasks.start(lambda task: self._run(task, Path(path)), key="open", name="open-song")
+        opening = claim(path)
+        task = self._tasks.start(lambda task: self._run(task, Path(path), opening), key="open", name="open-song")
         return task.generation
 
     def cancel(self) -> None:
@@ -55,49 +53,45 @@ class SongLoader(QObject):
         self.cancel()
         self._tasks.wait(timeout)
 
-    def _run(self, task: Task, path: Path) -> None:
+    def _run(self, task: Task, path: Path, prefetched: Opening | None) -> None:
         generation = task.generation
+        opening = prefetched or Opening(path)
+        task.on_cancel(opening.cancel)
+        rate = opening.header_rate or _FALLBACK_RATE
         last = 0.0
-        rate = _header_rate(path)
 
         def report(pyramid: PeakPyramid) -> None:
             nonlocal last
-            if task.cancelled:
-                raise _Cancelled
             now = time.monotonic()
             if now - last >= _PROGRESS_INTERVAL_S or pyramid.complete:
                 last = now
                 fraction = pyramid.ready_frames / max(1, pyramid.frames)
                 task.post(self.progress.emit, generation, pyramid, fraction, rate)
 
+        opening.listen(report)
         try:
-            clip, peaks = load_with_peaks(path, progress=report)
-        except _Cancelled:
+            self._deliver(task, path, opening, prefetched is not None)
+        finally:
+            opening.tempo()  # joined here, so shutting the task down also waits for the tempo thread
+
+    def _deliver(self, task: Task, path: Path, opening: Opening, prefetched: bool) -> None:
+        generation = task.generation
+        if prefetched:  # decoding on the prefetch thread; a cancel stops it at its next chunk
+            opening.finished.wait()
+        else:
+            opening.run()
+        outcome = opening.outcome
+        if isinstance(outcome, OpeningCancelled):
             return
-        except AudioError as exc:
-            task.post(self.failed.emit, generation, str(path), str(exc))
+        if isinstance(outcome, AudioError):
+            task.post(self.failed.emit, generation, str(path), str(outcome))
             return
-        except Exception as exc:  # a bug, not bad input: still tell the user and keep the old song
-            log.exception("opening %s failed", path)
-            task.post(self.failed.emit, generation, str(path), f"“{path.name}” could not be opened ({exc}).")
+        if not isinstance(outcome, tuple):  # a bug, not bad input: still tell the user and keep the old song
+            log.error("opening %s failed", path, exc_info=outcome)
+            task.post(self.failed.emit, generation, str(path), f"“{path.name}” could not be opened ({outcome}).")
             return
         if task.cancelled:
             return
+        clip, peaks = outcome
         task.post(self.loaded.emit, generation, clip, peaks)
-        self._estimate(task, generation, clip)
-
-    def _estimate(self, task: Task, generation: int, clip: Clip) -> None:
-        try:
-            estimate = estimate_tempo(clip.samples, clip.sample_rate)
-        except Exception:
-            log.exception("tempo estimate failed")
-            estimate = None
-        task.post(self.tempo_ready.emit, generation, estimate)
-
-
-def _header_rate(path: Path) -> int:
-    """The sample rate from the header, so the partial waveform can be drawn on a time axis."""
-    try:
-        return int(sf.info(str(path)).samplerate)
-    except Exception:
-        return 44100  # only soundfile formats report progress, so this is rarely used
+        task.post(self.tempo_ready.emit, generation, opening.tempo())

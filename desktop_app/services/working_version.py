@@ -65,7 +65,8 @@ def splice_history(document: Document) -> list[SpliceSegment]:
     for index in range(stack.index()):
         command = stack.command(index)
         if isinstance(command, ReplaceAudioCommand):
-            segments = [*segments, command.segment] if command.segment is not None else []
+            segment = command.segment  # one splice, or a comp's list of segments
+            segments = [] if segment is None else [*segments, *(segment if isinstance(segment, list) else [segment])]
     return segments
 
 

@@ -38,10 +38,14 @@ def run_gui(args: argparse.Namespace) -> int:
     install_log_redaction()  # API keys never reach the log file, whatever logs them
     no_dialog = args.no_crash_dialog or bool(os.environ.get("RETAKE_NO_CRASH_DIALOG"))
     install_exception_hooks(show_dialog=not no_dialog)
+    path = args.file or (str(demo_song()) if args.demo and demo_song().exists() else None)
+    if path:
+        from desktop_app.audio.opening import prefetch
+
+        prefetch(path)  # decode while Qt starts and the window is built; the window's loader adopts it
     app = create_application()
     route_qt_messages()
 
-    path = args.file or (str(demo_song()) if args.demo and demo_song().exists() else None)
     window = show_main_window(path)  # held here: the only reference while the loop runs
     log.info("Init finished, entering the main loop")
     code = app.exec()

@@ -84,7 +84,7 @@ def test_a_splice_makes_the_working_version_the_default_and_the_sidecar_lists_it
     assert abs(load(target).duration - doc.duration) < 1e-3
     meta = json.loads(sidecar_path(target).read_text())
     assert meta["splices"] == [segment.as_dict()]
-    qtbot.waitUntil(window.editor.view.hasFocus, timeout=3000)  # shortcuts keep working after the dialog
+    qtbot.waitUntil(window.editor.view.hasFocus, timeout=WAIT_MS)  # shortcuts keep working after the dialog
     doc.undo_stack.undo()
     seen.clear()
     _answer_export(qtbot, seen, format_key="ogg", folder=tmp_path, name="after-undo")

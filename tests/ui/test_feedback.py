@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from desktop_app.services.settings import Settings
+from tests.support import WAIT_MS
 
 
 def test_undo_and_redo_name_the_step_and_the_title_marks_an_edited_song(window, qtbot) -> None:
@@ -36,7 +37,7 @@ def test_a_selection_step_is_named_too(window, qtbot) -> None:
 
 def test_long_status_messages_end_in_an_ellipsis_with_the_whole_text_in_the_tooltip(window, qtbot) -> None:
     window.resize(1024, 640)
-    qtbot.waitUntil(lambda: window.width() == 1024, timeout=3000)
+    qtbot.waitUntil(lambda: window.width() == 1024, timeout=WAIT_MS)
     bar = window.statusBar()
     text = "Use Take 2: the song now plays this version. Ctrl+Z undoes it, and Export… writes it with its history."
     bar.showMessage(text, 8000)

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app.api.models import Operation
 from desktop_app.services.settings import Options
+from tests.support import WAIT_MS
 
 
 def test_switching_operation_shows_the_form_from_its_top_with_the_first_missing_field_focused(
@@ -23,12 +24,12 @@ def test_switching_operation_shows_the_form_from_its_top_with_the_first_missing_
     panel.set_operation(Operation.REMIX)
     assert bar.value() == 0
     prompt = panel.forms[Operation.REMIX].fields["prompt"]
-    qtbot.waitUntil(prompt.input.hasFocus, timeout=3000)
+    qtbot.waitUntil(prompt.input.hasFocus, timeout=WAIT_MS)
     # Add vocals with its prompt filled: the cursor goes to the next missing field, the title.
     form = panel.forms[Operation.ADD_VOCALS]
     form.fields["prompt"].set_value("calm vocals")
     panel.set_operation(Operation.ADD_VOCALS)
-    qtbot.waitUntil(form.fields["title"].input.hasFocus, timeout=3000)
+    qtbot.waitUntil(form.fields["title"].input.hasFocus, timeout=WAIT_MS)
 
 
 def test_missing_fields_are_summed_up_once_and_marked_beside_each(jobs_window) -> None:
@@ -100,7 +101,7 @@ def test_a_short_form_scrolls_no_further_than_its_own_end(jobs_window, qtbot) ->
     tall = panel.stack.sizeHint().height()
     panel.set_operation(Operation.COVER)
     cover = panel.forms[Operation.COVER]
-    qtbot.waitUntil(lambda: panel.stack.sizeHint().height() < tall, timeout=3000)
+    qtbot.waitUntil(lambda: panel.stack.sizeHint().height() < tall, timeout=WAIT_MS)
     assert panel.stack.minimumSizeHint().height() <= cover.minimumSizeHint().height() + 12
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-
 from PySide6.QtCore import QObject, Signal
 
 from desktop_app.services.document import Document
 from desktop_app.services.player import SILENT_NAME, Player
 from desktop_app.services.settings import Options, Settings
+from desktop_app.services.tasks import Tasks
 from desktop_app.ui.icons import icon
 from desktop_app.ui.main_window.actions import WindowActions
 from desktop_app.ui.main_window.status import StatusPanel
@@ -24,17 +23,22 @@ class OutputProbe(QObject):
 
     found = Signal(str, str)  # device name ("" when there is none), why not
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._tasks = Tasks("output-probe", self)
+
     def start(self) -> None:
-        threading.Thread(target=self._probe, daemon=True, name="output-probe").start()
+        self._tasks.start(lambda _task: _query_output(), key="probe", on_result=lambda found: self.found.emit(*found))
 
-    def _probe(self) -> None:
-        try:
-            import sounddevice as sd
 
-            self.found.emit(str(sd.query_devices(kind="output")["name"]), "")
-        except Exception as exc:  # OSError (no PortAudio), PortAudioError (no device), ...
-            reason = "PortAudio is not installed" if "PortAudio" in str(exc) else "no sound device found"
-            self.found.emit("", reason)
+def _query_output() -> tuple[str, str]:
+    """(device name, "") or ("", why there is none); runs off the GUI thread (PortAudio may be slow)."""
+    try:
+        import sounddevice as sd
+
+        return str(sd.query_devices(kind="output")["name"]), ""
+    except Exception as exc:  # OSError (no PortAudio), PortAudioError (no device), ...
+        return "", "PortAudio is not installed" if "PortAudio" in str(exc) else "no sound device found"
 
 
 class EditorController(QObject):

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMainWindow
 
 from desktop_app.jobs.store import JobRecord, JobStore
 from desktop_app.services.comparison import Comparison
+from desktop_app.ui.results.comping import Comping
 from desktop_app.ui.results.history_panel import HistoryPanel
 from desktop_app.ui.results.job_takes import JobTakes, engine_label
 from desktop_app.ui.results.keeping import WORKING, Keeping
@@ -41,6 +42,7 @@ class ResultsFeature(QObject):
         self.takes = JobTakes(window, store, self.comparison)
         self.listening = Listening(window, self.comparison, self.panel)
         self.keeping = Keeping(window, self.comparison, engine_label)
+        self.comping = Comping(window, self.comparison, self.panel, self.listening)
         self._wire()
 
     def _wire(self) -> None:

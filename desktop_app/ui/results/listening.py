@@ -19,6 +19,7 @@ class Listening(QObject):
         self.document, self.player = window.document, window.player
         self._preview_of: str | None = None
         self.hear_working = False  # after a splice the producer hears the new song, at the same spot
+        self.extra_sources: list = []  # callables returning more {key: samples} to hear (the comp)
 
     def preview(self, key: str) -> None:
         try:
@@ -38,6 +39,8 @@ class Listening(QObject):
         sources = self.comparison.sources()
         if self.document.working.edited:
             sources[WORKING] = self.document.clip.samples
+        for provide in self.extra_sources:
+            sources.update(provide())
         return sources
 
     def sources_changed(self) -> None:
