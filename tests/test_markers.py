@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import subprocess
 import sys
 
@@ -9,15 +10,18 @@ from tests.support.cli import ROOT
 
 COLLECT = """
 import sys, pytest
-code = pytest.main(["-m", "{marker}", "--collect-only", "-q", "-p", "no:cacheprovider", "tests"])
+code = pytest.main([*{marker_args}, "--collect-only", "-q", "-p", "no:cacheprovider", "tests"])
 print("PySide6 imported:", "PySide6" in sys.modules)
 sys.exit(code)
 """
 
 
+@functools.cache
 def _collect(marker: str) -> str:
-    done = subprocess.run([sys.executable, "-c", COLLECT.format(marker=marker)], capture_output=True, text=True,
-                          cwd=ROOT, timeout=300)  # fmt: skip
+    """The collected ids of ``-m marker`` (every test when ``marker`` is empty), and whether Qt got imported."""
+    marker_args = ["-m", marker] if marker else []
+    done = subprocess.run([sys.executable, "-c", COLLECT.format(marker_args=marker_args)], capture_output=True,
+                          text=True, cwd=ROOT, timeout=300)  # fmt: skip
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     return done.stdout
 
@@ -35,3 +39,13 @@ def test_gui_tests_are_marked_by_folder_import_or_fixture() -> None:
     assert "tests/reliability/test_event_loop_stall.py::" in out  # a Qt service imported at the top
     assert "test_bad_audio_file_in_the_window" in out  # qapp, through its window fixture
     assert "tests/jobs/" not in out
+
+
+def _ids(marker: str) -> set[str]:
+    return {line for line in _collect(marker).splitlines() if "::" in line}
+
+
+def test_every_test_is_either_core_or_gui() -> None:
+    core, gui, every = _ids("core"), _ids("gui"), _ids("")
+    assert core and gui and not core & gui
+    assert core | gui == every, sorted(every - core - gui)[:10]

@@ -124,11 +124,24 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         item.add_marker(pytest.mark.gui if gui else pytest.mark.core)
 
 
+_first_qt_test: list[str] = []  # the test after which PySide6 was first found imported, in a run without GUI tests
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    if not _first_qt_test and "PySide6" in sys.modules and not _gui_may_run(item.config):
+        _first_qt_test.append(item.nodeid)
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """A run that selects no GUI test checks itself: anything that imported Qt fails it."""
+    """A run that selects no GUI test checks itself: anything that imported Qt fails it, naming the test."""
     if not _gui_may_run(session.config) and "PySide6" in sys.modules:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
-        sys.stderr.write("\nPySide6 was imported during a run without GUI tests (-m core): a core test needs Qt\n")
+        culprit = f" (first seen after {_first_qt_test[0]})" if _first_qt_test else ""
+        sys.stderr.write(
+            f"\nPySide6 was imported during a run without GUI tests (-m core){culprit}: a core test needs Qt;"
+            " move it under a GUI folder or import Qt at its module's top\n"
+        )
 
 
 # ------------------------------------------------------------------------------------------ threads
