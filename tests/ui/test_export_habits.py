@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog
 
 from desktop_app.audio import load
 from desktop_app.audio.export import sidecar_path
@@ -77,8 +77,12 @@ def test_a_splice_makes_the_working_version_the_default_and_the_sidecar_lists_it
         doc.working.replace(edited, "Use Take 1", segment)
     seen: dict = {}
     _answer_export(qtbot, seen, format_key="m4a", folder=tmp_path)
+    for stray in QApplication.topLevelWidgets():  # a dialog an earlier test left open would keep the keys
+        if stray is not window and isinstance(stray, QDialog) and stray.isVisible():
+            stray.close()
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=WAIT_MS)
+    assert QApplication.activeModalWidget() is None
     window.jobs.panel.setFocus()  # the keys are elsewhere before the dialog: they must come back to the waveform
     qtbot.waitUntil(lambda: window.focusWidget() is not window.editor.view, timeout=WAIT_MS)
     with qtbot.waitSignal(window.results.keeping.exported, timeout=WAIT_MS):
