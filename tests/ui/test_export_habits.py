@@ -20,9 +20,17 @@ from tests.support import WAIT_MS
 def _answer_export(qtbot, seen: dict, *, format_key: str | None = None, folder=None, name: str = "bounce") -> None:
     """Fill the export dialog the way a producer would (when it opens), remembering what it offered."""
 
+    tries = iter(range(WAIT_MS // 10))
+
     def fill() -> None:
         dialog = QApplication.activeModalWidget()
-        assert isinstance(dialog, ExportDialog)
+        focus = QApplication.focusWidget()
+        if not (isinstance(dialog, ExportDialog) and focus is not None and focus.window() is dialog):
+            # A producer answers a dialog that has come up and has the keys; on a busy machine the window
+            # system may take a moment to hand them over, so wait for that instead of racing it.
+            assert next(tries, None) is not None, "the export dialog never came up with the keyboard focus"
+            QTimer.singleShot(10, fill)
+            return
         seen.update(source=dialog.source_key(), format=dialog.format_key(), folder=dialog.target().parent)
         if format_key is not None:
             dialog.format.setCurrentIndex(dialog.format.findData(format_key))
