@@ -289,7 +289,7 @@ class SongLyrics(QObject):
     def _read(self, path: Path) -> tuple[str | None, Lyrics | None]:
         try:
             key = self.store.key_for(path)
-            return key, self.store.load(key)
+            return key, self.store.load(key, song=path)
         except OSError as exc:
             log.warning("lyrics for %s not read: %s", path.name, exc)
             return None, None
