@@ -20,6 +20,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 ANALYSIS_RATE = 11025
 _WINDOW = 1024
 _HOP = 128
+_ENVELOPE_BLOCK = 512  # frames per FFT batch in _onset_envelopes (about 2 MB of spectrum)
 _LOW_BAND_HZ = 180.0
 _BPM_RANGE = (60.0, 200.0)
 _PREFERRED_BPM = 120.0
@@ -82,27 +83,39 @@ def tap_tempo(taps: list[float], *, max_gap: float = 2.0) -> float | None:
 
 def _analysis_signal(samples: np.ndarray, sample_rate: int, max_seconds: float) -> tuple[np.ndarray, int]:
     frames = min(samples.shape[0], int(max_seconds * sample_rate))
-    data = samples[:frames]
-    mono = data.mean(axis=1, dtype=np.float32) if data.ndim == 2 else data.astype(np.float32)
+    data = samples[:frames] if samples.ndim == 2 else samples[:frames, None]
     factor = max(1, sample_rate // ANALYSIS_RATE)
-    if factor > 1:
-        # Block averaging is a crude low-pass, plenty for onset energy.
-        usable = (mono.size // factor) * factor
-        mono = mono[:usable].reshape(-1, factor).mean(axis=1)
+    usable = (frames // factor) * factor
+    # Averaging each block of ``factor`` frames over every channel: a crude low-pass, plenty for
+    # onset energy. Summed from strided column views, because numpy's mean over a short trailing
+    # axis (2 channels, 4 frames) is several times slower than adding whole columns.
+    mono = np.zeros(usable // factor, np.float32)
+    for channel in range(data.shape[1]):
+        for phase in range(factor):
+            mono += data[phase:usable:factor, channel]
+    mono *= np.float32(1.0 / (factor * data.shape[1]))
     return mono, sample_rate // factor
 
 
 def _onset_envelopes(mono: np.ndarray, rate: int) -> tuple[np.ndarray, np.ndarray]:
     frames = sliding_window_view(mono, _WINDOW)[::_HOP]
-    spectrum = np.abs(np.fft.rfft(frames * np.hanning(_WINDOW).astype(np.float32), axis=1))
-    log_spec = np.log1p(100.0 * spectrum)
-    flux = np.maximum(np.diff(log_spec, axis=0, prepend=log_spec[:1]), 0.0)
+    window = np.hanning(_WINDOW).astype(np.float32)
     # The bar phase comes from linear low-band energy: log compression would make a snare's
     # broadband noise look as strong as the kick that marks the downbeat.
     low_bins = max(2, int(_LOW_BAND_HZ * _WINDOW / rate))
-    low = spectrum[:, :low_bins]
-    low_flux = np.maximum(np.diff(low, axis=0, prepend=low[:1]), 0.0).sum(axis=1)
-    return flux.sum(axis=1), low_flux
+    flux = np.empty(len(frames))
+    low_flux = np.empty(len(frames))
+    previous: tuple[np.ndarray, np.ndarray] | None = None
+    # A block of frames at a time: the spectra of 150 s would be over 100 MB of temporaries.
+    for lo in range(0, len(frames), _ENVELOPE_BLOCK):
+        spectrum = np.abs(np.fft.rfft(frames[lo : lo + _ENVELOPE_BLOCK] * window, axis=1))
+        log_spec = np.log1p(100.0 * spectrum)
+        low = spectrum[:, :low_bins]
+        before = previous or (log_spec[:1], low[:1])  # the first frame is its own predecessor
+        flux[lo : lo + len(spectrum)] = np.maximum(np.diff(log_spec, axis=0, prepend=before[0]), 0.0).sum(axis=1)
+        low_flux[lo : lo + len(spectrum)] = np.maximum(np.diff(low, axis=0, prepend=before[1]), 0.0).sum(axis=1)
+        previous = (log_spec[-1:], low[-1:])
+    return flux, low_flux
 
 
 def _has_pulse(flux: np.ndarray) -> bool:
