@@ -96,6 +96,9 @@ def _parse_size(text: str) -> tuple[int, int]:
 
 def run(args: argparse.Namespace) -> int:
     width, height = _parse_size(args.size)
+    from desktop_app.ui.responsiveness import start_gui_process
+
+    start_gui_process()  # as the app starts: the decode below runs beside the window's construction
     # Offscreen unless told otherwise, and never make a sound.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("RETAKE_AUDIO_OUTPUT", "silent")
@@ -117,13 +120,11 @@ def run(args: argparse.Namespace) -> int:
         prefetch(args.audio)  # decode while Qt starts and the window is built; the window's loader adopts it
     from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 
-    from desktop_app.ui.app import create_application
-    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.app import create_application, show_main_window
 
     app = create_application()
-    window = MainWindow()
+    window = show_main_window()
     window.resize(width, height)
-    window.show()
     if args.audio:
         loop = QEventLoop()
         outcome: dict[str, str] = {}

@@ -11,9 +11,27 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMainWindow
 
-from desktop_app import APP_NAME, __version__
-from desktop_app.logging_setup import setup_logging
-from desktop_app.paths import demo_song, resources_dir
+
+def _skip_pyside_feature_scan() -> None:
+    """Put Python's own ``__import__`` back in place of PySide's.
+
+    PySide replaces ``__import__`` to support ``from __feature__ import snake_case``; after every
+    import its hook reads the imported module's whole source to see whether it mentions PySide6
+    (PYSIDE-2029), which costs about half a second of the app's start-up. Retake uses no
+    ``__feature__`` (a test checks), and without a feature selected every module behaves the same.
+    """
+    import builtins
+
+    original = getattr(builtins, "__orig_import__", None)
+    if original is not None:
+        builtins.__import__ = original
+
+
+_skip_pyside_feature_scan()  # before anything else is imported: each import after PySide6 was scanned
+
+from desktop_app import APP_NAME, __version__  # noqa: E402
+from desktop_app.logging_setup import setup_logging  # noqa: E402
+from desktop_app.paths import demo_song, resources_dir  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +49,9 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
 def run_gui(args: argparse.Namespace) -> int:
     from desktop_app.ui.crash import install_exception_hooks, route_qt_messages
+    from desktop_app.ui.responsiveness import start_gui_process
+
+    start_gui_process()
 
     setup_logging()
     from desktop_app.api.redact import install_log_redaction
