@@ -17,6 +17,7 @@ import numpy as np
 import soundfile as sf
 
 from desktop_app.audio import ffmpeg, integrity
+from desktop_app.audio.chunk_reader import ChunkReader, RawLayout, decoder_count
 from desktop_app.audio.clip import Clip, SourceInfo
 from desktop_app.audio.errors import (
     AudioError,
@@ -30,7 +31,7 @@ from desktop_app.audio.errors import (
     UnreadableFileError,
     UnsupportedFormatError,
 )
-from desktop_app.audio.peaks import CHUNK_FRAMES, PeakBuilder, PeakPyramid
+from desktop_app.audio.peaks import PeakBuilder, PeakPyramid
 
 log = logging.getLogger(__name__)
 
@@ -105,15 +106,21 @@ def _load_with_soundfile(
     if inspection.cut_short:
         raise TruncatedFileError(path, _INCOMPLETE)
     _check_info(path, info, max_seconds)
-    samples, peaks = _read_chunks(path, handle, info, with_peaks, progress)
+    raw = RawLayout.of(handle, inspection.data_offset, path.stat().st_size)
+    samples, peaks = _read_chunks(path, handle, info, with_peaks, progress, raw)
     info = replace(info, frames=int(samples.shape[0]))
     return Clip(samples, info.sample_rate, info), peaks
 
 
 def _read_chunks(
-    path: Path, handle: sf.SoundFile, info: SourceInfo, with_peaks: bool, progress: ProgressCallback | None
+    path: Path,
+    handle: sf.SoundFile,
+    info: SourceInfo,
+    with_peaks: bool,
+    progress: ProgressCallback | None,
+    raw: RawLayout | None,
 ) -> tuple[np.ndarray, PeakPyramid | None]:
-    """Decode chunk by chunk while a worker thread summarises (or checks) the previous chunk."""
+    """Decode chunk by chunk (audio/chunk_reader.py) while a worker thread summarises (or checks) the previous one."""
     samples = np.empty((info.frames, info.channels), np.float32)
     builder = PeakBuilder(samples) if with_peaks else None
     finite = [True]
@@ -126,22 +133,23 @@ def _read_chunks(
             finite[0] = finite[0] and bool(np.isfinite(chunk.min()) and np.isfinite(chunk.max()))
 
     read = 0
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="peaks") as pool:
+    with (
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="peaks") as pool,
+        ChunkReader(path, handle, samples, decoder_count(handle), raw) as chunks,
+    ):
         pending: Future | None = None
         try:
-            while read < info.frames:
-                want = min(CHUNK_FRAMES, info.frames - read)
-                count = len(handle.read(want, dtype="float32", always_2d=True, out=samples[read : read + want]))
+            for start, count, wanted in chunks:
                 if pending is not None:
                     pending.result()
                     if builder is not None and progress:
                         progress(builder.pyramid)
                 if count:
-                    pending = pool.submit(summarise, read, read + count)
+                    pending = pool.submit(summarise, start, start + count)
                 read += count
-                if count < want:
+                if count < wanted:
                     break
-        except sf.LibsndfileError as exc:
+        except (sf.LibsndfileError, OSError) as exc:
             log.warning("%s: decoding failed after %d of %d frames: %s", path, read, info.frames, exc)
             raise TruncatedFileError(path, _stopped_reason(read, info)) from exc
         finally:

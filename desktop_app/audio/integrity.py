@@ -26,6 +26,7 @@ class Inspection:
     kind: str | None = None  # "wav", "aiff", "ogg", "flac", "mp3", or None when not recognised
     cut_short: bool = False  # the header declares more data than the file holds
     mp3_without_length_tag: bool = False
+    data_offset: int | None = None  # a little-endian RIFF WAV's first sample byte (audio/chunk_reader.py reads there)
 
 
 def inspect(path: Path) -> Inspection:
@@ -35,9 +36,11 @@ def inspect(path: Path) -> Inspection:
         f.seek(0)
         head = f.read(64 * 1024)
         if head[:4] in (b"RIFF", b"RIFX") and head[8:12] == b"WAVE":
-            return Inspection("wav", _chunk_overruns(f, size, b"data", "<" if head[:4] == b"RIFF" else ">"))
+            little = head[:4] == b"RIFF"
+            overruns, offset = _find_chunk(f, size, b"data", "<" if little else ">")
+            return Inspection("wav", overruns, data_offset=offset if little else None)
         if head[:4] == b"FORM" and head[8:12] in (b"AIFF", b"AIFC"):
-            return Inspection("aiff", _chunk_overruns(f, size, b"SSND", ">"))
+            return Inspection("aiff", _find_chunk(f, size, b"SSND", ">")[0])
         if head[:4] == b"OggS":
             f.seek(max(0, size - _OGG_TAIL_BYTES))
             return Inspection("ogg", _ogg_unfinished(f.read()))
@@ -46,19 +49,19 @@ def inspect(path: Path) -> Inspection:
         return _inspect_mp3(head, size)
 
 
-def _chunk_overruns(f: BinaryIO, size: int, wanted: bytes, endian: str) -> bool:
-    """RIFF/AIFF: does the audio chunk claim more bytes than there are after its header?"""
+def _find_chunk(f: BinaryIO, size: int, wanted: bytes, endian: str) -> tuple[bool, int | None]:
+    """RIFF/AIFF: does the chunk claim more bytes than there are after its header, and where does its data start?"""
     offset = 12
     while offset + 8 <= size:
         f.seek(offset)
         header = f.read(8)
         if len(header) < 8:
-            return False
+            return False, None
         chunk_id, chunk_size = header[:4], struct.unpack(endian + "I", header[4:])[0]
         if chunk_id == wanted:
-            return chunk_size not in _UNKNOWN_SIZES and offset + 8 + chunk_size > size
+            return chunk_size not in _UNKNOWN_SIZES and offset + 8 + chunk_size > size, offset + 8
         offset += 8 + chunk_size + (chunk_size & 1)  # chunks are padded to an even length
-    return False
+    return False, None
 
 
 def _ogg_unfinished(tail: bytes) -> bool:
