@@ -70,18 +70,30 @@ def _screenshot(args: list[str], env: dict[str, str]) -> tuple[float, float]:
     return _run([sys.executable, "-m", "desktop_app", "screenshot", str(out), "--size", "1280x800", *args], env)
 
 
+OPEN_RUNS = 5
+
+
 def bench_open_hour() -> None:
     path = _song("sixty_minutes.wav", 3600)
     env = _env(RETAKE_HOME=tempfile.mkdtemp(prefix="retake-bench-home-"))
     bare_code = f"import soundfile as sf; sf.read({str(path)!r}, dtype='float32')"
-    bare = min((_run([sys.executable, "-c", bare_code], env) for _ in range(2)), key=lambda r: r[0])
-    app = min((_screenshot(["--open", str(path)], env) for _ in range(2)), key=lambda r: r[0])
-    ratio = app[0] / bare[0]
-    verdict = "ok" if ratio <= 1.5 and app[1] <= 2.0 else "OVER TARGET"
-    print(f"Open a 60-minute WAV ({path.stat().st_size / 1e6:.0f} MB), whole process, best of 2:", flush=True)
-    print(f"  bare soundfile.read        {bare[0]:6.2f} s   peak RSS {bare[1]:5.2f} GB", flush=True)
-    print(f"  retake screenshot --open   {app[0]:6.2f} s   peak RSS {app[1]:5.2f} GB", flush=True)
-    print(f"  ratio {ratio:4.2f}× (target ≤ 1.5×), peak ≤ 2.0 GB   [{verdict}]", flush=True)
+    bares, apps = [], []
+    for _ in range(OPEN_RUNS):  # interleaved, so a change in the machine's load touches both alike
+        bares.append(_run([sys.executable, "-c", bare_code], env))
+        apps.append(_screenshot(["--open", str(path)], env))
+    bare, app = min(bares), min(apps)
+    ratios = sorted(a[0] / b[0] for a, b in zip(apps, bares, strict=True))
+    median = ratios[len(ratios) // 2]
+    peak = max(a[1] for a in apps)
+    verdict = "ok" if bare and app[0] / bare[0] <= 1.5 and median <= 1.5 and peak <= 2.0 else "OVER TARGET"
+    print(f"Open a 60-minute WAV ({path.stat().st_size / 1e6:.0f} MB), whole process, {OPEN_RUNS} interleaved runs:")
+    print(f"  bare soundfile.read        best {bare[0]:5.2f} s   peak RSS {max(b[1] for b in bares):5.2f} GB")
+    print(f"  retake screenshot --open   best {app[0]:5.2f} s   peak RSS {peak:5.2f} GB")
+    print(
+        f"  ratio best/best {app[0] / bare[0]:4.2f}×, median of the runs' ratios {median:4.2f}× "
+        f"(target ≤ 1.5×), peak ≤ 2.0 GB   [{verdict}]",
+        flush=True,
+    )
 
 
 def _finished_inpaint(home: Path, song: Path, seconds: float) -> str:
