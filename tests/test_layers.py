@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pkgutil
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -38,3 +40,11 @@ def test_core_layer_does_not_import_qt(layer: str) -> None:
 
 def test_version_is_exposed() -> None:
     assert desktop_app.__version__.count(".") == 2
+
+
+def test_no_module_selects_a_pyside_feature() -> None:
+    """ui/app.py puts Python's own __import__ back in place of PySide's, which only serves __feature__."""
+    root = Path(desktop_app.__file__).parent
+    selects = re.compile(r"^\s*(from|import)\s+__feature__", re.MULTILINE)
+    users = [str(p.relative_to(root)) for p in root.rglob("*.py") if selects.search(p.read_text(encoding="utf-8"))]
+    assert users == []
