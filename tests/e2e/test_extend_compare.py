@@ -9,18 +9,11 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop_app.api.keys import KeyStore
 from desktop_app.api.models import Operation
 from desktop_app.audio import load
-from desktop_app.engine import LocalEngine
-from desktop_app.jobs.clients import ClientFactory
 from desktop_app.jobs.states import JobState
-from desktop_app.jobs.store import JobStore
 from desktop_app.services.comparison import READY
-from desktop_app.services.jobs_service import JobsService
-from desktop_app.services.settings import Settings
 from desktop_app.ui.results.lane_widget import lane_figures
-from tests.e2e.test_extend_gui import FAST
 from tests.support import WAIT_MS
 from tests.support.sending import send_and_wait
 from tests.support.songs import write_beat_song
@@ -30,24 +23,10 @@ SONG_S, AFTER_S = 16.0, 15.0  # near the end: every continuation (≥ 2 s) makes
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path):
-    from desktop_app.ui.main_window import MainWindow
-
-    song = write_beat_song(tmp_path / "beat.wav", SONG_S, bpm=120.0, first_downbeat=0.5)
-    with LocalEngine(data_dir=tmp_path / "engine") as engine:
-        service = JobsService(store=JobStore(tmp_path / "jobs.sqlite3"), factory=ClientFactory(local_engine=engine),
-                              settings=FAST, key_store=KeyStore())  # fmt: skip
-        win = MainWindow(settings=Settings(str(tmp_path / "retake.ini")), jobs_service=service)
-        qtbot.addWidget(win)
-        win.resize(1280, 800)
-        win.show()
-        qtbot.waitExposed(win)
-        with qtbot.waitSignal(win.document.clip_changed, timeout=WAIT_MS):
-            win.open_file(song)
-        yield win
-        win.close()
-        service.shutdown()
-        service.store.close()
+def window(open_jobs_window, tmp_path: Path):
+    return open_jobs_window(
+        write_beat_song(tmp_path / "beat.wav", SONG_S, bpm=120.0, first_downbeat=0.5), size=(1280, 800)
+    )
 
 
 def _extend(window, qtbot):

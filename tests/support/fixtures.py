@@ -144,20 +144,34 @@ def window(qtbot, tmp_path, song_path):
 
 
 @pytest.fixture
-def jobs_window(qtbot, tmp_path, jobs_song, service):
-    """A main window with the jobs feature on the local engine and a song open."""
+def open_jobs_window(qtbot, tmp_path, service):
+    """``open_jobs_window(song, size=(w, h))``: a shown main window with the jobs feature on the local
+    engine and ``song`` open; closed after the test."""
     from desktop_app.services.settings import Settings
     from desktop_app.ui.main_window import MainWindow
 
-    win = MainWindow(settings=Settings(str(tmp_path / "retake.ini")), jobs_service=service)
-    qtbot.addWidget(win)
-    win.resize(1400, 900)
-    win.show()
-    qtbot.waitExposed(win)
-    with qtbot.waitSignal(win.document.clip_changed, timeout=WAIT_MS):
-        win.open_file(jobs_song)
-    yield win
-    win.close()
+    opened = []
+
+    def make(song: Path, size: tuple[int, int] = (1400, 900)):
+        win = MainWindow(settings=Settings(str(tmp_path / "retake.ini")), jobs_service=service)
+        qtbot.addWidget(win)
+        win.resize(*size)
+        win.show()
+        qtbot.waitExposed(win)
+        with qtbot.waitSignal(win.document.clip_changed, timeout=WAIT_MS):
+            win.open_file(song)
+        opened.append(win)
+        return win
+
+    yield make
+    for win in opened:
+        win.close()
+
+
+@pytest.fixture
+def jobs_window(open_jobs_window, jobs_song):
+    """A main window with the jobs feature on the local engine and a song open."""
+    return open_jobs_window(jobs_song)
 
 
 @pytest.fixture
