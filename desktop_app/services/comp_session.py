@@ -9,11 +9,15 @@ are the original, re-encoded), so their ranges are clipped to it. Every edit is 
 edits that share a ``merge_key`` (one drag) merge into one undo step.
 
 Rendering and seam measurement are the Qt-free audio/comp.py and audio/seams.py; range edges
-snap to beats and zero crossings through audio/snap.py.
+snap to beats and zero crossings through audio/snap.py. They take 60-150 ms a comp, so after an edit
+the GUI runs :meth:`CompSession.settle_work` off its thread and hands the result back with
+:meth:`CompSession.adopt`; :meth:`render` and :meth:`seam_reports` still compute on the spot when
+asked before that (hearing the comp at once, Use comp, export).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -112,13 +116,46 @@ class CompSession(QObject):
     def seam_reports(self) -> list[SeamReport]:
         """Every boundary's verdict, with a proposed position for the poor ones (cached until an edit)."""
         if self._reports is None:
-            seams = comp_seams(self.original, self.rate, self.segments())
-            ctx = self._song_context() if seams else None
-            self._reports = []
-            for seam in seams:
-                report = measure_seam(ctx, seam)
-                self._reports.append(with_proposal(ctx, seam, report) if report.verdict == POOR else report)
+            self._reports, self._context = _seam_reports(
+                self.original, self.rate, self.segments(), self._context, self.grid, self._ranges
+            )
         return list(self._reports)
+
+    @property
+    def rendered(self) -> np.ndarray | None:
+        """The comp's audio if it is ready (after :meth:`adopt` or :meth:`render`), else None."""
+        return self._rendered
+
+    @property
+    def known_reports(self) -> list[SeamReport]:
+        """The seam verdicts if they are ready, else none (nothing is measured here)."""
+        return list(self._reports or [])
+
+    def settle_work(self) -> Callable[[], tuple] | None:
+        """The comp's audio and seam verdicts as a function for another thread, or None if both are known.
+
+        The function reads only what it is given now (the sources' samples are never written), and
+        :meth:`adopt` takes its result only while the comp is still the one it measured.
+        """
+        if not self._ranges or (self._rendered is not None and self._reports is not None):
+            return None
+        original, rate, grid, ranges = self.original, self.rate, self.grid, self._ranges
+        segments, crossfade, context = self.segments(), self.crossfade_s, self._context
+
+        def work() -> tuple:
+            rendered = render(original, rate, segments, crossfade)
+            reports, ctx = _seam_reports(original, rate, segments, context, grid, ranges)
+            return ranges, crossfade, grid, ctx, rendered, reports
+
+        return work
+
+    def adopt(self, result: tuple) -> bool:
+        """Keep what :meth:`settle_work` computed, if the comp is still that one; True when kept."""
+        ranges, crossfade, grid, ctx, rendered, reports = result
+        if ranges != self._ranges or crossfade != self.crossfade_s or grid is not self.grid:
+            return False
+        self._context, self._rendered, self._reports = ctx, rendered, reports
+        return True
 
     def describe(self) -> list[dict]:
         """The segments for an export's sidecar: take, job, engine and range in seconds."""
@@ -226,14 +263,31 @@ class CompSession(QObject):
         self._rendered = self._reports = None
         self.changed.emit()
 
-    def _song_context(self) -> SongContext:
-        if self._context is None:
-            if self.grid is not None:
-                self._context = SongContext(self.original, self.rate, self.grid.beat_seconds)
-            else:
-                lo, hi = self._ranges[0].start, self._ranges[-1].end
-                self._context = SongContext.around(self.original, self.rate, lo, hi)
-        return self._context
+
+def _song_context(original: np.ndarray, rate: int, grid: BeatGrid | None, ranges: tuple[CompRange, ...]) -> SongContext:
+    """What seams are judged against: the song's beat, or the audio around the comp without a grid."""
+    if grid is not None:
+        return SongContext(original, rate, grid.beat_seconds)
+    return SongContext.around(original, rate, ranges[0].start, ranges[-1].end)
+
+
+def _seam_reports(
+    original: np.ndarray,
+    rate: int,
+    segments: list[Segment],
+    ctx: SongContext | None,
+    grid: BeatGrid | None,
+    ranges: tuple[CompRange, ...],
+) -> tuple[list[SeamReport], SongContext | None]:
+    """Each boundary's verdict (a proposal for the poor ones), and the song context, made when first needed."""
+    reports = []
+    seams = comp_seams(original, rate, segments)
+    if seams and ctx is None:
+        ctx = _song_context(original, rate, grid, ranges)
+    for seam in seams:
+        report = measure_seam(ctx, seam)
+        reports.append(with_proposal(ctx, seam, report) if report.verdict == POOR else report)
+    return reports, ctx
 
 
 def _paint(ranges: tuple[CompRange, ...], key: str, start: int, end: int) -> tuple[CompRange, ...]:

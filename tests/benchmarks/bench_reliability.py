@@ -29,8 +29,6 @@ def bench_soak(tmp: Path) -> None:
 
 
 def bench_stall(tmp: Path) -> None:
-    from PySide6.QtWidgets import QApplication
-
     from desktop_app.api.keys import KeyStore
     from desktop_app.engine import LocalEngine
     from desktop_app.jobs.clients import ClientFactory
@@ -38,12 +36,13 @@ def bench_stall(tmp: Path) -> None:
     from desktop_app.jobs.store import JobStore
     from desktop_app.services.jobs_service import JobsService
     from desktop_app.services.settings import Settings
+    from desktop_app.ui.app import create_application  # as in the app: no PySide import hook
     from desktop_app.ui.main_window import MainWindow
-    from desktop_app.ui.responsiveness import keep_event_loop_responsive
+    from desktop_app.ui.responsiveness import keep_event_loop_responsive, warm_up_imports
     from tests.reliability.stall import StallMeter, submit_jobs
     from tests.support.songs import write_beat_song
 
-    app = QApplication.instance() or QApplication([])
+    app = create_application()
     song = write_beat_song(tmp / "beat.wav", 24.0, bpm=120.0, first_downbeat=0.5)
     with LocalEngine(data_dir=tmp / "stall-engine") as engine:
         service = JobsService(store=JobStore(tmp / "jobs.sqlite3"), factory=ClientFactory(local_engine=engine),
@@ -55,6 +54,7 @@ def bench_stall(tmp: Path) -> None:
         opened: list[object] = []
         window.document.clip_changed.connect(lambda *_: opened.append(1))
         window.open_file(song)
+        warm_up_imports(window)  # as the app does (ui/app.py run_gui)
         _spin(app, lambda: opened, 30)
         finished: set[str] = set()
         service.job_finished.connect(finished.add)

@@ -119,3 +119,24 @@ def test_heading_names_what_the_lanes_show_while_preparing(results_window, finis
     assert comparison.lanes[1].status == "preparing"
     assert "Cover: jazz" in results.panel.title.text() and "preparing 1 take" in results.panel.title.text()
     assert take is comparison.lanes[0]
+
+
+def test_the_difference_strip_takes_each_columns_loudest_block(results_window) -> None:
+    from desktop_app.audio.difference import BLOCK_S
+
+    results = results_window.results
+    strip = results.panel.lane_widgets[results.comparison.lanes[1].key].strip
+    timeline = results_window.editor.timeline
+    rng = np.random.default_rng(4)
+    for width, zoom in ((400, 0.5), (1300, 1.0), (900, 7.0)):
+        timeline.set_width(width)
+        timeline.zoom(zoom)
+        strip.levels = rng.uniform(-90, 0, size=len(strip.levels))
+        x_times = np.linspace(timeline.x_to_time(0), timeline.x_to_time(width), width + 1) / BLOCK_S
+        expected = np.full(width, np.nan)
+        for x in range(width):  # the plain reading of "the loudest block under the column"
+            lo = int(np.clip(np.floor(x_times[x]), 0, len(strip.levels)))
+            hi = int(np.clip(np.ceil(x_times[x + 1]), 0, len(strip.levels)))
+            if hi > lo:
+                expected[x] = strip.levels[lo:hi].max()
+        assert np.array_equal(strip.column_levels(width), expected, equal_nan=True)

@@ -54,8 +54,17 @@ class DifferenceStrip(QWidget):
         edges = np.linspace(times[0], times[1], width + 1) / BLOCK_S
         lo = np.clip(np.floor(edges[:-1]).astype(int), 0, len(self.levels))
         hi = np.clip(np.ceil(edges[1:]).astype(int), 0, len(self.levels))
-        for x in np.flatnonzero(hi > lo):
-            out[x] = self.levels[lo[x] : hi[x]].max()
+        drawn = np.flatnonzero(hi > lo)
+        if drawn.size:
+            # The maximum of each column's blocks in one reduceat: a Python loop over 1,300 columns
+            # stalled the event loop for tens of milliseconds while job threads held the interpreter.
+            bounds = np.empty(2 * drawn.size, np.int64)
+            bounds[0::2], bounds[1::2] = lo[drawn], np.minimum(hi[drawn], len(self.levels) - 1)
+            maxima = np.maximum.reduceat(self.levels, bounds)[0::2]
+            tails = hi[drawn] == len(self.levels)  # reduceat cannot end a span at the array's end
+            for i in np.flatnonzero(tails):
+                maxima[i] = self.levels[lo[drawn[i]] :].max()
+            out[drawn] = maxima
         return out
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -66,11 +75,16 @@ class DifferenceStrip(QWidget):
             painter.drawText(self.rect().adjusted(6, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, "Δ: measuring…")
             return
         columns = self.column_levels(self.width())
+        # 0 same, 1 a little different, 2 different; -1 past the song's end. Then one rectangle a run.
+        kinds = np.where(
+            np.isnan(columns), -1, np.digitize(np.nan_to_num(columns), (SAME_DB, DIFFERENT_DB), right=True)
+        )
+        changes = np.flatnonzero(np.diff(kinds)) + 1
+        starts = np.concatenate(([0], changes))
+        ends = np.concatenate((changes, [len(kinds)]))
+        colours = {kind: level_colour(db) for kind, db in ((0, SAME_DB), (1, DIFFERENT_DB), (2, 0.0))}
         height = self.height()
-        run_start, run_colour = 0, None
-        for x in range(len(columns) + 1):
-            colour = level_colour(columns[x]).rgba() if x < len(columns) and not np.isnan(columns[x]) else None
-            if colour != run_colour:
-                if run_colour is not None:
-                    painter.fillRect(QRectF(run_start, 2, x - run_start, height - 4), QColor.fromRgba(run_colour))
-                run_start, run_colour = x, colour
+        for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+            kind = int(kinds[start])
+            if kind >= 0:
+                painter.fillRect(QRectF(start, 2, end - start, height - 4), colours[kind])
