@@ -74,13 +74,28 @@ def bench_stall(tmp: Path) -> None:
 
 
 def _spin(app, condition, timeout: float) -> None:
-    """Run the event loop until ``condition`` holds (the loop must run for the timer to tick)."""
+    """Run the event loop, as the app runs it (``exec``), until ``condition`` holds; checked every 50 ms."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
     deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the benchmark scenario did not finish")
-        app.processEvents()
-        time.sleep(0.002)
+    timed_out = []
+
+    def check() -> None:
+        if condition():
+            loop.quit()
+        elif time.monotonic() > deadline:
+            timed_out.append(True)
+            loop.quit()
+
+    timer = QTimer()
+    timer.timeout.connect(check)
+    timer.start(50)
+    QTimer.singleShot(0, check)
+    loop.exec()
+    timer.stop()
+    if timed_out:
+        raise TimeoutError("the benchmark scenario did not finish")
 
 
 def main() -> None:
