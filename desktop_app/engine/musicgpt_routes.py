@@ -22,7 +22,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from desktop_app.engine import voices
-from desktop_app.engine.context import EngineContext, fault_response, lost_answer, musicgpt_error, take_faults
+from desktop_app.engine.context import (
+    CallFaults,
+    EngineContext,
+    fault_response,
+    lost_answer,
+    musicgpt_error,
+    take_faults,
+)
 from desktop_app.engine.intake import IntakeError, fetch_url, inspect, save_upload
 from desktop_app.engine.results import iso, musicgpt_conversion
 from desktop_app.engine.store import Job, Take, new_id
@@ -115,13 +122,22 @@ def _region_issues(fields: dict[str, str], duration: float) -> list[dict]:
     return []
 
 
-async def _submit(request: Request, route: str, kind: str) -> Response:
+async def _admit(request: Request, route: str) -> tuple[EngineContext, CallFaults] | Response:
+    """Every MusicGPT route's first steps: this call's injected faults, then the API key."""
     ctx: EngineContext = request.app.state.ctx
     faults = await take_faults(ctx, route)
     if faults.status:
         return fault_response(faults.status, "musicgpt")
     if not ctx.musicgpt_authorized(request):
         return musicgpt_error(401)
+    return ctx, faults
+
+
+async def _submit(request: Request, route: str, kind: str) -> Response:
+    admitted = await _admit(request, route)
+    if isinstance(admitted, Response):
+        return admitted
+    ctx, faults = admitted
     try:
         form = await request.form(max_files=4, max_fields=64)
     except Exception as exc:  # malformed multipart, a part over the size limit, a JSON body
@@ -221,12 +237,10 @@ def _when(text: str | None) -> float | None:
 
 async def by_user(request: Request) -> Response:
     """The account's conversions, one item per conversion id (both of a two-output job)."""
-    ctx: EngineContext = request.app.state.ctx
-    faults = await take_faults(ctx, "byuser")
-    if faults.status:
-        return fault_response(faults.status, "musicgpt")
-    if not ctx.musicgpt_authorized(request):
-        return musicgpt_error(401)
+    admitted = await _admit(request, "byuser")
+    if isinstance(admitted, Response):
+        return admitted
+    ctx, _faults = admitted
     query = request.query_params
     kind = query.get("conversionType", "")
     start, end = _when(query.get("startDate")), _when(query.get("endDate"))
@@ -268,12 +282,10 @@ async def by_user(request: Request) -> Response:
 
 
 async def by_id(request: Request) -> Response:
-    ctx: EngineContext = request.app.state.ctx
-    faults = await take_faults(ctx, "byid")
-    if faults.status:
-        return fault_response(faults.status, "musicgpt")
-    if not ctx.musicgpt_authorized(request):
-        return musicgpt_error(401)
+    admitted = await _admit(request, "byid")
+    if isinstance(admitted, Response):
+        return admitted
+    ctx, _faults = admitted
     query = request.query_params
     kind = query.get("conversionType", "")
     issues: list[dict] = []
@@ -305,12 +317,9 @@ def _paging(request: Request) -> tuple[int, int] | Response:
 
 
 async def _voices(request: Request, route: str) -> Response:
-    ctx: EngineContext = request.app.state.ctx
-    faults = await take_faults(ctx, route)
-    if faults.status:
-        return fault_response(faults.status, "musicgpt")
-    if not ctx.musicgpt_authorized(request):
-        return musicgpt_error(401)
+    admitted = await _admit(request, route)
+    if isinstance(admitted, Response):
+        return admitted
     paging = _paging(request)
     if isinstance(paging, Response):
         return paging
