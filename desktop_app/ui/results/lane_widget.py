@@ -49,11 +49,7 @@ def lane_figures(comparison: Comparison, lane: Lane) -> str:
         largest = _db(figures.largest_difference_db)
         parts.append(f"practically the original inside the region (largest difference {largest} dB)")
     if figures is not None:
-        parts.append(f"{_db(figures.loudness.lufs)} LUFS")
-        parts.append(f"TP {_db(figures.loudness.true_peak_dbtp)} dBTP")
-        gain = comparison.gain_db(lane)
-        if comparison.loudness_match and (abs(gain) >= 0.05 or figures.match.limited):
-            parts.append(f"matched {_db(gain)} dB" + (" (limited: −1 dBTP)" if figures.match.limited else ""))
+        parts += _level_parts(comparison, lane, "LUFS")
     if not lane.is_whole_track and lane.alignment is not None:
         if lane.alignment.confidence >= 0.5:
             parts.append(f"offset {lane.alignment.offset:+d} smp")
@@ -63,6 +59,17 @@ def lane_figures(comparison: Comparison, lane: Lane) -> str:
         outside = figures.changed_outside_s
         parts.append("nothing changed outside the region" if outside == 0 else f"changed outside: {outside:.1f} s")
     return "  ·  ".join(parts)
+
+
+def _level_parts(comparison: Comparison, lane: Lane, lufs_words: str) -> list[str]:
+    """Loudness, true peak, and the matching gain when it plays at another level."""
+    figures = lane.figures
+    assert figures is not None
+    parts = [f"{_db(figures.loudness.lufs)} {lufs_words}", f"TP {_db(figures.loudness.true_peak_dbtp)} dBTP"]
+    gain = comparison.gain_db(lane)
+    if comparison.loudness_match and (abs(gain) >= 0.05 or figures.match.limited):
+        parts.append(f"matched {_db(gain)} dB" + (" (limited: −1 dBTP)" if figures.match.limited else ""))
+    return parts
 
 
 def _extension_parts(comparison: Comparison, lane: Lane) -> list[str]:
@@ -78,11 +85,7 @@ def _extension_parts(comparison: Comparison, lane: Lane) -> list[str]:
     if figures is not None and figures.near_identical:
         parts.append(f"practically the original after {point}")
     if figures is not None:
-        parts.append(f"{_db(figures.loudness.lufs)} LUFS over the continuation")
-        parts.append(f"TP {_db(figures.loudness.true_peak_dbtp)} dBTP")
-        gain = comparison.gain_db(lane)
-        if comparison.loudness_match and (abs(gain) >= 0.05 or figures.match.limited):
-            parts.append(f"matched {_db(gain)} dB" + (" (limited: −1 dBTP)" if figures.match.limited else ""))
+        parts += _level_parts(comparison, lane, "LUFS over the continuation")
     if lane.alignment is not None and lane.alignment.offset:
         parts.append(f"offset {lane.alignment.offset:+d} smp")
     if figures is not None:
