@@ -172,3 +172,9 @@ def test_dragging_the_original_clears_and_a_take_edge_fix_moves_that_edge(result
 
     comping.fix_seam(replace(report, proposed_at_s=6.5, proposed_verdict="clean"), take_key)
     assert [(round(r.start / rate, 2), round(r.end / rate, 2)) for r in comping.session.ranges] == [(6.5, 10.0)]
+
+
+def test_without_takes_there_is_no_comp_row_and_no_comp_button(window) -> None:
+    comping = window.results.comping
+    assert comping.session is None
+    assert comping.row.isHidden() and comping.row.mode_button.isHidden()

@@ -116,6 +116,7 @@ class Comping(QObject):
             self._set_session(session)
         self._add_sources()
         self._attach()
+        self._show_row()  # no takes, no comp: neither the row nor its button
 
     def _set_session(self, session: CompSession | None) -> None:
         if self.session is not None:
