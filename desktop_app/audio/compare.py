@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from math import gcd
 
 import numpy as np
-from scipy import signal
 
 from desktop_app.audio.align import Alignment, apply_offset, estimate_offset
 from desktop_app.audio.difference import BLOCK_S, FLOOR_DB, changed_outside, difference_db
@@ -39,6 +38,8 @@ def conform(samples: np.ndarray, rate: int, target_rate: int, target_channels: i
     """Resample and re-channel ``samples`` to the original's format (mono↔stereo, N→M by folding)."""
     data = samples
     if rate != target_rate:
+        from scipy import signal  # only for a take at another rate: the import takes a second
+
         g = gcd(rate, target_rate)
         data = signal.resample_poly(data, target_rate // g, rate // g, axis=0).astype(np.float32)
     channels = data.shape[1]

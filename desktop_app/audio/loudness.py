@@ -11,6 +11,9 @@ Both measurements stream: a song is read block by block in float32 (the K-weight
 the 4x oversampling filter carry their state, or overlap, across blocks), so measuring an hour
 costs a few megabytes, not a 16x float64 copy. ``start``/``end`` measure a span of a long array
 in place. The figures equal pyloudnorm's meter and scipy's whole-signal ``resample_poly``.
+
+Only numpy is used (the K-weighting is audio/kweighting.py): ``import scipy.signal`` takes about a
+second since scipy 1.17, and the first comparison of a session waited for it.
 """
 
 from __future__ import annotations
@@ -20,9 +23,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-import scipy.fft
-from pyloudnorm.iirfilter import IIRfilter
-from scipy import signal
+
+from desktop_app.audio.kweighting import KWeighting, fast_size
 
 SILENCE_LUFS = -70.0  # BS.1770's absolute gate; anything quieter is silence for our purposes
 MAX_MATCH_GAIN_DB = 24.0  # never boost a near-silent take into a blast
@@ -174,14 +176,18 @@ def _oversampling_phases() -> np.ndarray:
     filter's delay of ten input samples).
     """
     half = 10 * OVERSAMPLING
-    taps = signal.firwin(2 * half + 1, 1.0 / OVERSAMPLING, window=("kaiser", 5.0)) * OVERSAMPLING
+    # scipy.signal.firwin(2 * half + 1, 1 / OVERSAMPLING, window=("kaiser", 5.0)), as resample_poly designs it:
+    # a windowed sinc scaled to unit gain at DC.
+    offsets = np.arange(2 * half + 1) - half
+    taps = np.sinc(offsets / OVERSAMPLING) / OVERSAMPLING * np.kaiser(2 * half + 1, 5.0)
+    taps = taps / taps.sum() * OVERSAMPLING
     padded = np.concatenate([taps, np.zeros(-taps.size % OVERSAMPLING)])
     return padded.reshape(-1, OVERSAMPLING).T.copy()
 
 
 @lru_cache(maxsize=4)
 def _phase_spectra(size: int) -> tuple[np.ndarray, ...]:
-    return tuple(scipy.fft.rfft(phase.astype(np.float32), size) for phase in _oversampling_phases())
+    return tuple(np.fft.rfft(phase, size) for phase in _oversampling_phases())
 
 
 def _chunk_peaks(data: np.ndarray, start: int, end: int) -> np.ndarray:
@@ -202,26 +208,14 @@ def _oversampled_peak(data: np.ndarray, start: int, end: int, lo: int, hi: int) 
     lead = (phases.shape[1] - 1) // 2  # linear phase: oversampled frame m is conv(x, phase)[m + lead]
     seg_lo = max(start, lo - lead)
     block = np.asarray(data[seg_lo : min(end, hi + lead)], dtype=np.float32)  # silence outside the span
-    size = scipy.fft.next_fast_len(block.shape[0] + phases.shape[1] - 1, real=True)
-    spectrum = scipy.fft.rfft(block, size, axis=0)
+    size = fast_size(block.shape[0] + phases.shape[1] - 1)
+    spectrum = np.fft.rfft(block, size, axis=0)
     first = lo - seg_lo + lead
     peak = 0.0
     for phase in _phase_spectra(size):
-        out = scipy.fft.irfft(spectrum * phase[:, None], size, axis=0)[first : first + hi - lo]
+        out = np.fft.irfft(spectrum * phase[:, None], size, axis=0)[first : first + hi - lo]
         peak = max(peak, float(np.abs(out).max()))
     return peak
-
-
-@lru_cache(maxsize=8)
-def _k_weighting(rate: int) -> np.ndarray:
-    """Second-order sections of BS.1770's two K-weighting stages at ``rate`` (pyloudnorm's design)."""
-    shelf = IIRfilter(4.0, 1 / np.sqrt(2), 1500.0, rate, "high_shelf")
-    high_pass = IIRfilter(0.0, 0.5, 38.0, rate, "high_pass")
-    sections = []
-    for stage in (shelf, high_pass):
-        b, a = np.asarray(stage.b, np.float64), np.asarray(stage.a, np.float64)
-        sections.append(np.concatenate([b / a[0], a / a[0]]))
-    return np.array(sections)
 
 
 def _cumulative_energy_at(data: np.ndarray, rate: int, start: int, end: int, marks: np.ndarray) -> np.ndarray:
@@ -232,14 +226,12 @@ def _cumulative_energy_at(data: np.ndarray, rate: int, start: int, end: int, mar
     marks = np.minimum(marks, end - start)
     order = np.argsort(marks, kind="stable")
     result = np.zeros((marks.size, data.shape[1]))
-    sections = _k_weighting(rate)
-    state = np.zeros((sections.shape[0], 2, data.shape[1]))  # silence before the span
+    weighting = KWeighting(rate, data.shape[1])  # silence before the span
     total = np.zeros(data.shape[1])
     cursor = 0  # next mark (in sorted order) to fill
     for lo in range(0, end - start, _BLOCK_FRAMES):
         hi = min(end - start, lo + _BLOCK_FRAMES)
-        block = np.asarray(data[start + lo : start + hi], dtype=np.float64)
-        block, state = signal.sosfilt(sections, block, axis=0, zi=state)
+        block = weighting.process(np.asarray(data[start + lo : start + hi], dtype=np.float64))
         running = np.cumsum(block * block, axis=0)
         while cursor < marks.size and marks[order[cursor]] <= hi:
             offset = marks[order[cursor]] - lo

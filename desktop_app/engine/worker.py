@@ -1,7 +1,7 @@
 """The job runner: moves jobs queued → processing → completed or failed, and estimates when.
 
 The signal processing runs in a pool of worker *processes*. Threads were measured first: numpy's
-FFT, scipy's filters and pyloudnorm hold the GIL for up to a few hundred milliseconds at a time, and
+FFT and scipy's filters hold the GIL for up to a few hundred milliseconds at a time, and
 with 50 jobs in flight ``byId`` answered in 52 ms (p50) / 211 ms (p99). With processes the HTTP
 thread only parses requests and reads small records. The runner keeps its own queue and hands at
 most ``workers`` jobs to the pool, so "processing" means a process is really working on the job.

@@ -40,7 +40,7 @@ from desktop_app.services.serial_worker import SerialWorker
 
 __all__ = ["ORIGINAL", "PREPARING", "RATINGS", "READY", "Comparison", "Lane", "TakeSource", "operation_label"]
 
-if TYPE_CHECKING:  # the measuring modules pull in scipy.signal (seconds): imported when takes arrive
+if TYPE_CHECKING:  # the measuring modules are imported when takes arrive
     from desktop_app.audio.align import Alignment
     from desktop_app.audio.compare import TakeFigures
     from desktop_app.audio.loudness import Loudness

@@ -68,9 +68,6 @@ def run_gui(args: argparse.Namespace) -> int:
     route_qt_messages()
 
     window = show_main_window(path)  # held here: the only reference while the loop runs
-    from desktop_app.ui.responsiveness import warm_up_imports
-
-    warm_up_imports(window)
     log.info("Init finished, entering the main loop")
     code = app.exec()
     from desktop_app.services.tasks import shutdown_all

@@ -10,12 +10,7 @@ CPython's defaults become visible as stalls:
   73 ms on a 2-core machine. Those objects live as long as the app, so once the window is built they
   are moved out of the collector's sight (``gc.freeze``); later collections walk only what came after.
 
-- Comparing takes needs modules that pull in scipy (the seam meter, alignment, loudness): 1.3 s of
-  imports. Left to the moment the first takes land, they ran on the GUI thread, or held it waiting on
-  the import lock while the take-preparation thread imported them. ``warm_up_imports`` loads them
-  on a background task once the song is open, while the producer is still choosing a region.
-
-Both settings matter from the first instruction of a GUI process, not only once the window is up: the song
+Both matter from the first instruction of a GUI process, not only once the window is up: the song
 decodes on its own threads while Qt starts and the window is built (audio/opening.py), and with the
 default 5 ms hand-over each of the decode's many returns from C code waited behind the window's
 Python code. Opening an hour-long WAV took 2.4–3.2 s; with a 1 ms interval from the start, 1.9 s. The
@@ -26,21 +21,9 @@ those objects are frozen.
 from __future__ import annotations
 
 import gc
-import importlib
 import sys
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from PySide6.QtWidgets import QMainWindow
 
 GIL_SWITCH_INTERVAL_S = 0.001
-# What comparing takes imports (with scipy.signal under it): the comp model, the seam meter, alignment.
-WARM_MODULES = (
-    "desktop_app.audio.compare",
-    "desktop_app.audio.extension",
-    "desktop_app.audio.seams",
-    "desktop_app.services.comp_session",
-)
 
 
 def start_gui_process() -> None:
@@ -55,30 +38,3 @@ def keep_event_loop_responsive() -> None:
     gc.collect()  # what start-up left as garbage goes now, not frozen forever
     gc.freeze()
     gc.enable()
-
-
-def warm_up_imports(window: QMainWindow) -> None:
-    """Import :data:`WARM_MODULES` on a background task once the window's song is open (at once without one).
-
-    Only the interactive app does this (ui/app.py ``run_gui``): ``retake screenshot`` exits as soon as
-    it has its picture and would only wait for the imports.
-    """
-    from desktop_app.services.tasks import Tasks
-
-    tasks = Tasks("warm-imports", window)
-
-    def start() -> None:
-        tasks.start(lambda _task: [importlib.import_module(name) for name in WARM_MODULES], key="warm")
-
-    document = window.document  # type: ignore[attr-defined]
-    if document.loading_path is None:  # no song being decoded: nothing to compete with
-        start()
-        return
-
-    def opened(*_args: object) -> None:
-        document.clip_changed.disconnect(opened)
-        document.load_failed.disconnect(opened)
-        start()
-
-    document.clip_changed.connect(opened)
-    document.load_failed.connect(opened)

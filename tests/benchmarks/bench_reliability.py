@@ -38,7 +38,7 @@ def bench_stall(tmp: Path) -> None:
     from desktop_app.services.settings import Settings
     from desktop_app.ui.app import create_application  # as in the app: no PySide import hook
     from desktop_app.ui.main_window import MainWindow
-    from desktop_app.ui.responsiveness import keep_event_loop_responsive, warm_up_imports
+    from desktop_app.ui.responsiveness import keep_event_loop_responsive
     from tests.reliability.stall import StallMeter, submit_jobs
     from tests.support.songs import write_beat_song
 
@@ -54,7 +54,6 @@ def bench_stall(tmp: Path) -> None:
         opened: list[object] = []
         window.document.clip_changed.connect(lambda *_: opened.append(1))
         window.open_file(song)
-        warm_up_imports(window)  # as the app does (ui/app.py run_gui)
         _spin(app, lambda: opened, 30)
         finished: set[str] = set()
         service.job_finished.connect(finished.add)

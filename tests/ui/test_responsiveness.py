@@ -43,35 +43,3 @@ def test_app_start_hands_the_gil_over_often_and_freezes_startup_objects() -> Non
     # collection later walks only what came after.
     assert figures["frozen"] > 10_000
     assert figures["young"] < figures["frozen"]
-
-
-WARM_SCRIPT = """
-import json, sys, time
-from desktop_app.ui.app import create_application, show_main_window
-from desktop_app.ui.responsiveness import WARM_MODULES, warm_up_imports
-app = create_application()
-window = show_main_window(sys.argv[1])
-warm_up_imports(window)
-before = [m for m in WARM_MODULES if m in sys.modules]
-deadline = time.monotonic() + 60
-while not all(m in sys.modules for m in WARM_MODULES) and time.monotonic() < deadline:
-    app.processEvents()
-    time.sleep(0.01)
-print(json.dumps({"before": before, "song": window.document.clip is not None,
-                  "after": [m for m in WARM_MODULES if m in sys.modules]}))
-window.close()
-"""
-
-
-def test_what_comparing_needs_is_imported_in_the_background_once_the_song_is_open(tmp_path) -> None:
-    from desktop_app.ui.responsiveness import WARM_MODULES
-    from tests.support.songs import write_beat_song
-
-    song = write_beat_song(tmp_path / "beat.wav", 8.0, bpm=120.0, first_downbeat=0.5)
-    done = subprocess.run(
-        [sys.executable, "-c", WARM_SCRIPT, str(song)], capture_output=True, text=True, cwd=ROOT, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    figures = json.loads(done.stdout.strip().splitlines()[-1])
-    assert figures["before"] == []  # not while the window starts and the song decodes
-    assert figures["song"] and figures["after"] == list(WARM_MODULES)

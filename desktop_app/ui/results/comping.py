@@ -34,7 +34,7 @@ from desktop_app.ui.results.listening import Listening
 from desktop_app.ui.results.results_panel import ResultsPanel
 from desktop_app.ui.results.seam_marks import SeamMarks, rank_words
 
-if TYPE_CHECKING:  # the comp model and the seam meter load with the first takes (scipy is slow to import)
+if TYPE_CHECKING:  # the comp model and the seam meter load with the first takes
     from desktop_app.audio.seams import SeamReport, TakeReport
     from desktop_app.services.comp_session import CompSession
 
