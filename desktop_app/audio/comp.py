@@ -37,6 +37,7 @@ class Segment:
     end: int
     name: str = "take"
     rate: int | None = None  # the take's sample rate when known; must be the song's
+    gain: float = 1.0  # linear, applied as it plays (matched-loudness listening); 1.0 for what is kept
 
 
 def align_take(
@@ -97,13 +98,15 @@ def validate(original: np.ndarray, rate: int, segments: list[Segment]) -> list[S
 def render(
     original: np.ndarray, rate: int, segments: list[Segment], crossfade_s: float = DEFAULT_CROSSFADE_S
 ) -> np.ndarray:
-    """The comp as a new float32 array shaped like ``original``."""
+    """The comp as a new float32 array shaped like ``original`` (each segment at its ``gain``)."""
     ordered = validate(original, rate, segments)
     out = np.array(original, dtype=np.float32, copy=True)
     for seg in ordered:
         out[seg.start : seg.end] = seg.samples[seg.start : seg.end]
-    for lo, hi, outgoing, incoming in _fades(original, ordered, _fade_frames(crossfade_s, rate)):
-        out[lo:hi] = crossfade(outgoing[lo:hi], incoming[lo:hi])
+        if seg.gain != 1.0:
+            out[seg.start : seg.end] *= np.float32(seg.gain)
+    for lo, hi, (outgoing, out_gain), (incoming, in_gain) in _fades(original, ordered, _fade_frames(crossfade_s, rate)):
+        out[lo:hi] = crossfade(outgoing[lo:hi] * np.float32(out_gain), incoming[lo:hi] * np.float32(in_gain))
     return out
 
 
@@ -122,22 +125,23 @@ def _fade_frames(crossfade_s: float, rate: int) -> int:
 
 
 def _fades(original: np.ndarray, ordered: list[Segment], fade: int):
-    """(lo, hi, outgoing, incoming) of each fade: inside a range at the original, centred where ranges touch."""
+    """(lo, hi, (outgoing, gain), (incoming, gain)) of each fade: inside a range at the original, centred
+    where ranges touch."""
     for i, seg in enumerate(ordered):
         prev = ordered[i - 1] if i > 0 else None
         nxt = ordered[i + 1] if i + 1 < len(ordered) else None
         length = seg.end - seg.start
         if prev is not None and prev.end == seg.start:
             half = min(fade // 2, (prev.end - prev.start) // 2, length // 2)
-            lo, hi, outgoing = seg.start - half, seg.start + half, prev.samples
+            lo, hi, outgoing = seg.start - half, seg.start + half, (prev.samples, prev.gain)
         else:
-            lo, hi, outgoing = seg.start, seg.start + min(fade, length // 2), original
+            lo, hi, outgoing = seg.start, seg.start + min(fade, length // 2), (original, 1.0)
         if hi > lo:
-            yield lo, hi, outgoing, seg.samples
+            yield lo, hi, outgoing, (seg.samples, seg.gain)
         if nxt is None or nxt.start != seg.end:
             lo, hi = seg.end - min(fade, length // 2), seg.end
             if hi > lo:
-                yield lo, hi, seg.samples, original
+                yield lo, hi, (seg.samples, seg.gain), (original, 1.0)
 
 
 def comp_seams(original: np.ndarray, rate: int, segments: list[Segment]) -> list[Seam]:

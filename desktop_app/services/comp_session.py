@@ -66,7 +66,9 @@ class CompSession(QObject):
         self.crossfade_s = DEFAULT_CROSSFADE_S
         self._sources: dict[str, CompSource] = {ORIGINAL: CompSource(ORIGINAL, "Original", original)}
         self._ranges: tuple[CompRange, ...] = ()
-        self._rendered: np.ndarray | None = None
+        self._rendered: np.ndarray | None = None  # what is kept: every source at its own level
+        self._heard: np.ndarray | None = None  # what the player plays: each take at its listening gain
+        self._gains: dict[str, float] = {}  # source key -> linear listening gain (loudness matching)
         self._reports: list[SeamReport] | None = None  # for the current ranges
         self._context: SongContext | None = None
 
@@ -90,8 +92,18 @@ class CompSession(QObject):
 
     def set_crossfade(self, seconds: float) -> None:
         self.crossfade_s = max(0.0, float(seconds))
-        self._rendered = None
+        self._rendered = self._heard = None
         self.changed.emit()
+
+    def set_listening_gains(self, gains: dict[str, float]) -> None:
+        """The gain each take is heard at (the comparison's loudness matching): the comp plays each of its
+        segments at its take's gain, as the take's own lane does, so switching to it is a fair A/B. What
+        is kept (Use comp, export) stays at every source's own level."""
+        gains = {key: gain for key, gain in gains.items() if key in self._sources and gain != 1.0}
+        if gains != self._gains:
+            self._gains = gains
+            self._heard = None
+            self.changed.emit()
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -103,15 +115,26 @@ class CompSession(QObject):
         frame = round(seconds * self.rate)
         return next((r.source for r in self._ranges if r.start <= frame < r.end), ORIGINAL)
 
-    def segments(self) -> list[Segment]:
-        return [Segment(self._sources[r.source].samples, r.start, r.end, self._sources[r.source].name, self.rate)
-                for r in self._ranges]  # fmt: skip
+    def segments(self, *, heard: bool = False) -> list[Segment]:
+        """The comp's segments, at the sources' own level, or (``heard``) at their listening gains."""
+        gains = self._gains if heard else {}
+        return [Segment(self._sources[r.source].samples, r.start, r.end, self._sources[r.source].name, self.rate,
+                        gains.get(r.source, 1.0)) for r in self._ranges]  # fmt: skip
 
     def render(self) -> np.ndarray:
-        """The comp's audio (cached until the next edit)."""
+        """The comp's audio as it is kept (cached until the next edit)."""
         if self._rendered is None:
             self._rendered = render(self.original, self.rate, self.segments(), self.crossfade_s)
         return self._rendered
+
+    def render_heard(self) -> np.ndarray:
+        """The comp as the player plays it, each take at its listening gain (cached until the next change)."""
+        if self._heard is None:
+            if not self._gains:
+                self._heard = self.render()
+            else:
+                self._heard = render(self.original, self.rate, self.segments(heard=True), self.crossfade_s)
+        return self._heard
 
     def seam_reports(self) -> list[SeamReport]:
         """Every boundary's verdict, with a proposed position for the poor ones (cached until an edit)."""
@@ -122,9 +145,9 @@ class CompSession(QObject):
         return list(self._reports)
 
     @property
-    def rendered(self) -> np.ndarray | None:
-        """The comp's audio if it is ready (after :meth:`adopt` or :meth:`render`), else None."""
-        return self._rendered
+    def heard(self) -> np.ndarray | None:
+        """The comp as the player plays it, if it is ready (after :meth:`adopt` or :meth:`render_heard`), else None."""
+        return self._heard
 
     @property
     def known_reports(self) -> list[SeamReport]:
@@ -137,24 +160,35 @@ class CompSession(QObject):
         The function reads only what it is given now (the sources' samples are never written), and
         :meth:`adopt` takes its result only while the comp is still the one it measured.
         """
-        if not self._ranges or (self._rendered is not None and self._reports is not None):
+        if not self._ranges or (self._heard is not None and self._reports is not None):
             return None
-        original, rate, grid, ranges = self.original, self.rate, self.grid, self._ranges
-        segments, crossfade, context = self.segments(), self.crossfade_s, self._context
+        original, rate, grid, ranges, gains = self.original, self.rate, self.grid, self._ranges, self._gains
+        segments, heard, crossfade = self.segments(), self.segments(heard=True), self.crossfade_s
+        context, reports = self._context, self._reports
 
         def work() -> tuple:
-            rendered = render(original, rate, segments, crossfade)
-            reports, ctx = _seam_reports(original, rate, segments, context, grid, ranges)
-            return ranges, crossfade, grid, ctx, rendered, reports
+            played = render(original, rate, heard, crossfade)
+            if reports is None:
+                return (
+                    ranges,
+                    crossfade,
+                    grid,
+                    gains,
+                    played,
+                    *_seam_reports(original, rate, segments, context, grid, ranges),
+                )
+            return ranges, crossfade, grid, gains, played, reports, context
 
         return work
 
     def adopt(self, result: tuple) -> bool:
         """Keep what :meth:`settle_work` computed, if the comp is still that one; True when kept."""
-        ranges, crossfade, grid, ctx, rendered, reports = result
-        if ranges != self._ranges or crossfade != self.crossfade_s or grid is not self.grid:
+        ranges, crossfade, grid, gains, played, reports, ctx = result
+        if ranges != self._ranges or crossfade != self.crossfade_s or grid is not self.grid or gains != self._gains:
             return False
-        self._context, self._rendered, self._reports = ctx, rendered, reports
+        self._heard, self._reports, self._context = played, reports, ctx
+        if not gains:
+            self._rendered = played  # at unity it is also what is kept
         return True
 
     def describe(self) -> list[dict]:
@@ -260,7 +294,7 @@ class CompSession(QObject):
 
     def _apply(self, ranges: tuple[CompRange, ...]) -> None:
         self._ranges = ranges
-        self._rendered = self._reports = None
+        self._rendered = self._heard = self._reports = None
         self.changed.emit()
 
 

@@ -175,3 +175,18 @@ def test_move_boundary_moves_both_sides_of_a_shared_edge(material) -> None:
     segments = [Segment(take_a, RATE, 2 * RATE, "a"), Segment(take_b, 2 * RATE, 3 * RATE, "b")]
     moved = move_boundary(segments, 2 * RATE, 2 * RATE + 100)
     assert (moved[0].end, moved[1].start) == (2 * RATE + 100, 2 * RATE + 100)
+
+
+def test_a_segment_plays_at_its_gain_and_the_fades_carry_it(material) -> None:
+    original, take_a, take_b = material
+    plain = [Segment(take_a, RATE, 2 * RATE, "a"), Segment(take_b, 2 * RATE, 3 * RATE, "b")]
+    gained = [Segment(take_a, RATE, 2 * RATE, "a", gain=0.5), Segment(take_b, 2 * RATE, 3 * RATE, "b", gain=2.0)]
+    out = render(original, RATE, gained, 0.010)
+    unity = render(original, RATE, plain, 0.010)
+    outside = _covered(original.shape[0], [(RATE, 3 * RATE)])
+    assert np.array_equal(out[~outside], original[~outside])  # the original is never re-levelled
+    body_a, body_b = slice(RATE + 441, 2 * RATE - 220), slice(2 * RATE + 220, 3 * RATE - 441)
+    assert np.allclose(out[body_a], 0.5 * take_a[body_a]) and np.allclose(out[body_b], 2.0 * take_b[body_b])
+    lo, hi = 2 * RATE - 220, 2 * RATE + 220
+    assert np.allclose(out[lo:hi], crossfade(0.5 * take_a[lo:hi], 2.0 * take_b[lo:hi]))
+    assert not np.array_equal(out, unity)

@@ -43,8 +43,16 @@ def test_a_drag_on_a_take_lane_comps_it_and_undo_removes_it(results_window, qtbo
     rate = comping.session.rate
     assert abs(ranges[0].start / rate - 6.5) < 0.05 and abs(ranges[0].end / rate - 9.0) < 0.05
     assert comping.row.strip.session is comping.session and comping.row.use_button.isEnabled()
-    # The comp is heard as a source of its own once the edit settles.
+    # The comp is heard as a source of its own once the edit settles, the take in it at the level its own lane
+    # plays at (the fixture's takes came back at +6 and -6 dB: matching re-levels them).
     qtbot.waitUntil(lambda: COMP in results_window.player.transport.sources, timeout=WAIT_MS)
+    gain = results.comparison.gains()[take_key]
+    assert abs(gain - 1.0) > 0.1 and results_window.player.transport.gains.get(COMP, 1.0) == 1.0
+    inside = slice(round(7.5 * rate), round(8.0 * rate))
+    heard = results_window.player.transport.sources[COMP]
+    take = comping.session.sources()[[s.key for s in comping.session.sources()].index(take_key)].samples
+    assert np.allclose(heard[inside], take[inside] * gain, atol=1e-6)
+    assert np.array_equal(comping.session.render()[inside], take[inside])  # what Use comp keeps: as it came
     comping.hear()
     assert results_window.player.source_key == COMP
     # One drag is one undo step on the document's stack (Ctrl+Z).

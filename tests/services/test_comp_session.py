@@ -192,3 +192,22 @@ def test_export_writes_the_comp_and_a_sidecar_listing_the_segments(session: Comp
     ]
     with pytest.raises(FileExistsError):
         session.export(tmp_path / "comp.wav", "wav32f", "My comp")
+
+
+def test_the_comp_is_heard_at_the_takes_matched_levels_and_kept_at_their_own(session: CompSession) -> None:
+    session.assign("t2", 2.0, 5.0, free=True)  # take 2 is the song at +6 dB
+    kept = session.render()
+    session.set_listening_gains({"t2": 0.5, "t1": 1.0, "nobody": 3.0})  # matching brings take 2 back down
+    work = session.settle_work()
+    assert work is not None and session.adopt(work())
+    heard = session.heard
+    assert heard is not None
+    inside = slice(3 * RATE, 4 * RATE)
+    assert np.allclose(heard[inside], session.original[inside], atol=1e-6)  # 2.0 × 0.5: the song's own level
+    assert np.array_equal(session.render(), kept)  # Use comp and export keep take 2 as it came
+    assert np.allclose(kept[inside], 2.0 * session.original[inside])
+    session.set_listening_gains({})  # matching off: heard as kept
+    assert np.array_equal(session.render_heard(), kept)
+    stale = session.settle_work()
+    session.set_listening_gains({"t2": 0.25})
+    assert stale is None or not session.adopt(stale())  # measured at other gains: not taken

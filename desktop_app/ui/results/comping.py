@@ -87,6 +87,7 @@ class Comping(QObject):
         comparison.lane_updated.connect(self._lane_updated)
         comparison.selection_changed.connect(lambda _k: self._attach())
         comparison.options_changed.connect(self._show_ranks)
+        comparison.options_changed.connect(self._update_gains)
         comparison.options_changed.connect(self._show_names)
         self.lanes_changed()
 
@@ -115,6 +116,7 @@ class Comping(QObject):
             self._tasks.forget(_TAKES)  # measurements of the last song's takes are of no use now
             self._set_session(session)
         self._add_sources()
+        self._update_gains()
         self._attach()
         self._show_row()  # no takes, no comp: neither the row nor its button
 
@@ -178,8 +180,14 @@ class Comping(QObject):
         if lane is not None and lane.samples is not None:
             self._add_sources()
             if lane.figures is not None:
+                self._update_gains()
                 self._measure_takes()
         self._attach()
+
+    def _update_gains(self) -> None:
+        """The comp is heard at the same matched levels as the lanes it is made of."""
+        if self.session is not None:
+            self.session.set_listening_gains(self.comparison.gains())
 
     # --------------------------------------------------------------------------- lane widgets
     def _reference_view(self):
@@ -295,15 +303,15 @@ class Comping(QObject):
 
     def _player_sources(self) -> dict:
         session = self.session
-        if session is None or not session.ranges or session.rendered is None:
+        if session is None or not session.ranges or session.heard is None:
             return {}
-        return {COMP: session.rendered}
+        return {COMP: session.heard}
 
     def hear(self) -> None:
         if self.session is None or not self.session.ranges:
             self._say("The comp is still the original: turn on Comp and drag across a take's lane.")
             return
-        self.session.render()  # now, if the edit has not settled yet: the producer asked to hear it
+        self.session.render_heard()  # now, if the edit has not settled yet: the producer asked to hear it
         self.listening.sources_changed()
         self.player.select_source(COMP)
         self._say("Hearing the comp. 0–9 switch back to a lane; “Use comp” keeps it.", 6000)
