@@ -19,12 +19,13 @@ run never holds the event loop (it did, up to 218 ms, in the 20-job stall benchm
 from __future__ import annotations
 
 import itertools
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout
 
+from desktop_app.audio.seams import SeamReport, SongContext, TakeReport, measure_take, rank
+from desktop_app.services.comp_session import CompSession, CompSource
 from desktop_app.services.comparison import Comparison
 from desktop_app.services.tasks import Task, Tasks
 from desktop_app.services.working_version import SpliceSegment
@@ -33,10 +34,6 @@ from desktop_app.ui.results.lane_widget import LaneWidget
 from desktop_app.ui.results.listening import Listening
 from desktop_app.ui.results.results_panel import ResultsPanel
 from desktop_app.ui.results.seam_marks import SeamMarks, rank_words
-
-if TYPE_CHECKING:  # the comp model and the seam meter load with the first takes
-    from desktop_app.audio.seams import SeamReport, TakeReport
-    from desktop_app.services.comp_session import CompSession
 
 COMP = "comp"  # the comp's key among the player's sources
 DRAG_THRESHOLD_PX = 4  # less is a click: it seeks and picks the lane, as without comping
@@ -107,8 +104,6 @@ class Comping(QObject):
             if self.session is not None:
                 self._set_session(None)
         elif self.session is None or self.session.original is not original:
-            from desktop_app.services.comp_session import CompSession
-
             session = CompSession(original, self.comparison.rate, self.document.undo_stack, self)
             session.crossfade_s = self.panel.crossfade_s
             session.set_grid(self.document.tempo.grid())  # edges snap to the editor's beats
@@ -141,8 +136,6 @@ class Comping(QObject):
         session = self.session
         if session is None:
             return
-        from desktop_app.services.comp_session import CompSource
-
         known = {source.key for source in session.sources()}
         region = self.comparison._region_frames() if self.comparison.region is not None else None
         for lane in self.comparison.lanes[1:]:
@@ -387,8 +380,6 @@ class Comping(QObject):
         start, end = comparison._region_frames()
 
         def work(task: Task) -> list[tuple[str, object, TakeReport]]:
-            from desktop_app.audio.seams import SongContext, measure_take
-
             context = SongContext.around(original, rate, start, end)
             out = []
             for key, samples in todo:
@@ -413,8 +404,6 @@ class Comping(QObject):
             for label in self._rank_labels.values():
                 label.hide()
             return
-        from desktop_app.audio.seams import rank
-
         order = {report.name: i + 1 for i, report in enumerate(rank(reports))}
         hidden = self.comparison.hides_identity or len(reports) < 1
         for key, label in self._rank_labels.items():
