@@ -55,10 +55,12 @@ def test_a_drag_on_a_take_lane_comps_it_and_undo_removes_it(results_window, qtbo
     assert np.array_equal(comping.session.render()[inside], take[inside])  # what Use comp keeps: as it came
     comping.hear()
     assert results_window.player.source_key == COMP
-    # One drag is one undo step on the document's stack (Ctrl+Z).
+    # One drag is one undo step on the document's stack (Ctrl+Z); with no comp left, the lane is heard again.
     results_window.document.undo_stack.undo()
     assert comping.session.ranges == ()
     assert not comping.row.use_button.isEnabled()
+    qtbot.waitUntil(lambda: COMP not in results_window.player.transport.sources, timeout=WAIT_MS)
+    assert results_window.player.source_key == results.comparison.selected
 
 
 def test_a_plain_click_still_picks_the_lane_and_makes_no_comp(results_window, qtbot) -> None:

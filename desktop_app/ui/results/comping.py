@@ -291,7 +291,7 @@ class Comping(QObject):
         hearing = self.player.source_key == COMP
         if self.session is not None and self.document.clip is not None and self.comparison.lanes:
             self.listening.sources_changed()
-            if hearing:
+            if hearing and self._player_sources():  # an undo back to no comp leaves the selected lane heard
                 self.player.select_source(COMP)
 
     def _player_sources(self) -> dict:
