@@ -131,11 +131,20 @@ def take_figures(
     inside = levels[region[0] // block : max(region[0] // block + 1, -(-region[1] // block))]
     centres = np.arange(len(levels)) * block + block // 2
     outside = (centres < region[0] - block) | (centres >= region[1] + block)  # as changed_outside() counts
+    return figures_from(reference, loudness, levels, rate, inside, outside)
+
+
+def figures_from(
+    reference: Loudness, loudness: Loudness, levels: np.ndarray, rate: int, inside: np.ndarray, kept: np.ndarray
+) -> TakeFigures:
+    """A take's figures from its loudness and difference ``levels``: ``inside`` is the part it was asked to
+    change, ``kept`` marks the blocks it should have left alone."""
+    block = max(1, int(BLOCK_S * rate))
     return TakeFigures(
         loudness=loudness,
         match=match_gain(reference.lufs, loudness.lufs, loudness.true_peak_dbtp),
         difference_db=levels,
-        changed_outside_s=float(np.count_nonzero(levels[outside] > CHANGED_DB) * block / rate),
+        changed_outside_s=float(np.count_nonzero(levels[kept] > CHANGED_DB) * block / rate),
         largest_difference_db=float(inside.max()) if inside.size else FLOOR_DB,
     )
 

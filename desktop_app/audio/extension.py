@@ -13,10 +13,10 @@ from __future__ import annotations
 import numpy as np
 
 from desktop_app.audio.align import Alignment, apply_offset, estimate_offset
-from desktop_app.audio.compare import CHANGED_DB, TakeFigures, conform, span_loudness
+from desktop_app.audio.compare import TakeFigures, conform, figures_from, span_loudness
 from desktop_app.audio.crossfade import crossfade
-from desktop_app.audio.difference import BLOCK_S, FLOOR_DB, difference_db
-from desktop_app.audio.loudness import Loudness, match_gain
+from desktop_app.audio.difference import BLOCK_S, difference_db
+from desktop_app.audio.loudness import Loudness
 
 REFERENCE_S = 10.0  # the original's loudness is measured over this much before the point
 
@@ -54,13 +54,7 @@ def extension_figures(
     inside = levels[after // block :]
     centres = np.arange(len(levels)) * block + block // 2
     before = centres < after - block  # as changed_outside() counts: the block at the seam is the fade's
-    return TakeFigures(
-        loudness=loudness,
-        match=match_gain(reference.lufs, loudness.lufs, loudness.true_peak_dbtp),
-        difference_db=levels,
-        changed_outside_s=float(np.count_nonzero(levels[before] > CHANGED_DB) * block / rate),
-        largest_difference_db=float(inside.max()) if inside.size else FLOOR_DB,
-    )
+    return figures_from(reference, loudness, levels, rate, inside, before)
 
 
 def keep_extension(original: np.ndarray, take: np.ndarray, after: int, rate: int, crossfade_s: float) -> np.ndarray:
