@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from desktop_app.api.errors import ServiceError
 from desktop_app.jobs.states import JobState
-from desktop_app.jobs.store import TakeRecord
+from desktop_app.jobs.store import JobRecord, TakeRecord
 
 
 class EventKind(StrEnum):
@@ -38,6 +38,9 @@ class JobEvent:
     error: ServiceError | None = None
     take: TakeRecord | None = None
     take_index: int | None = None
+    # The job as its run last stored it: the queue shows this instead of reading the database on the GUI
+    # thread for every event (twenty running jobs send hundreds a second).
+    record: JobRecord | None = None
 
 
 EventCallback = Callable[[JobEvent], None]

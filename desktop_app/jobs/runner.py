@@ -215,7 +215,7 @@ class JobRun:
 
     def emit(self, kind: EventKind, **values) -> None:
         try:
-            self._emit(JobEvent(self.job.id, kind, **values))
+            self._emit(JobEvent(self.job.id, kind, record=self.job, **values))
         except Exception:  # a broken listener must not break the job
             log.exception("job event listener failed")
 
@@ -357,7 +357,7 @@ class JobRun:
                 self.job = self.store.update(self.job.id, cost=status.cost)
                 self.emit(EventKind.CREDITS, cost=status.cost, credit_estimate=self.job.credit_estimate)
             if status.raw_status != last_status:
-                self.store.update(self.job.id, service_status=status.raw_status)
+                self.job = self.store.update(self.job.id, service_status=status.raw_status)
                 self.store.log_event(self.job.id, "service_status", None, status.raw_status)
                 self.emit(EventKind.STATUS, message=status.raw_status)
                 last_status, unchanged = status.raw_status, 0

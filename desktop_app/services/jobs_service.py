@@ -67,13 +67,18 @@ class JobsService(QObject):
         self._tasks = Tasks("jobs", self)
         self._active: set[str] = set()  # jobs with a run in progress (kept on the GUI thread)
         self._progress: dict[str, JobProgress] = {}
+        # Running jobs as their runs last stored them (each event brings the record): the queue, the history
+        # and the results read these on every event without touching the database on the GUI thread.
+        self._running_records: dict[str, JobRecord] = {}
 
     # ---------------------------------------------------------------------------------- queries
     def jobs(self) -> list[JobRecord]:
         return self.store.list_jobs()
 
     def get(self, job_id: str) -> JobRecord:
-        return self.store.get(job_id)
+        """The job's record: a running job's as its run last stored it, any other job's from the store."""
+        record = self._running_records.get(job_id)
+        return record if record is not None else self.store.get(job_id)
 
     def progress(self, job_id: str) -> JobProgress:
         return self._progress.setdefault(job_id, JobProgress())
@@ -94,6 +99,7 @@ class JobsService(QObject):
         if job_id in self._active:
             return
         self._active.add(job_id)
+        self._running_records.pop(job_id, None)  # the new run starts from the store
         self._progress[job_id] = JobProgress()
         self._tasks.start(
             lambda task: self._run(task, job_id, resubmit),
@@ -129,6 +135,7 @@ class JobsService(QObject):
         if job_id in self._active:
             raise RuntimeError("cancel the job before removing it")
         self.store.delete_job(job_id)
+        self._running_records.pop(job_id, None)
         self.job_changed.emit(job_id)
 
     def shutdown(self, timeout: float = 5.0) -> bool:
@@ -140,6 +147,7 @@ class JobsService(QObject):
         if not ended:
             log.warning("jobs still running after %.1f s: %s", timeout, [t.name for t in self._tasks.running()])
         self._active.clear()
+        self._running_records.clear()
         self.factory.close()
         return ended
 
@@ -158,6 +166,8 @@ class JobsService(QObject):
 
     # ---------------------------------------------------------------------------------- signals
     def _on_event(self, event: JobEvent) -> None:
+        if event.record is not None and event.job_id in self._active:
+            self._running_records[event.job_id] = event.record
         progress = self.progress(event.job_id)
         if event.kind in (EventKind.UPLOAD, EventKind.DOWNLOAD):
             if event.kind is EventKind.UPLOAD:
@@ -180,6 +190,7 @@ class JobsService(QObject):
 
     def _on_finished(self, job_id: str) -> None:
         self._active.discard(job_id)
+        self._running_records.pop(job_id, None)
         job = self.store.get(job_id)
         if job.state is JobState.DONE:
             self.takes_ready.emit(job_id)

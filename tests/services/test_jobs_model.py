@@ -30,3 +30,38 @@ def test_new_and_changed_jobs_touch_only_their_row(qtbot, tmp_path) -> None:
     service.job_added.emit(newer.id)  # a repeat changes nothing
     assert model.rowCount() == 2 and resets == []
     store.close()
+
+
+def test_a_running_jobs_events_are_shown_without_reading_the_database(qtbot, service, jobs_song) -> None:
+    """Each event brings the record its run stored: the queue follows the job without a query on the GUI thread."""
+    import threading
+
+    from desktop_app.api.models import RemixRequest
+
+    model = JobsModel(service)
+    gui = threading.get_ident()
+    gui_reads: list[str] = []
+    read = service.store.get
+
+    def counting_get(job_id: str):
+        if threading.get_ident() == gui:
+            gui_reads.append(job_id)
+        return read(job_id)
+
+    service.store.get = counting_get  # type: ignore[method-assign]
+    seen: list[JobState] = []
+    reads_by_running_events: list[int] = []
+
+    def on_changed(job_id: str) -> None:
+        before = len(gui_reads)
+        seen.append(service.get(job_id).state)
+        if service.is_active(job_id) and seen[-1] is not JobState.DRAFT:  # an event of the run, not its start
+            reads_by_running_events.append(len(gui_reads) - before)
+
+    service.job_changed.connect(on_changed)
+    with qtbot.waitSignal(service.job_finished, timeout=60_000):
+        job = service.submit(RemixRequest(audio_file=jobs_song, prompt="lo-fi"), "local", duration=24.0)
+    assert {JobState.UPLOADING, JobState.DONE} <= set(seen)  # every state went by
+    assert len(reads_by_running_events) >= 3 and set(reads_by_running_events) == {0}, reads_by_running_events
+    assert model.job_at(model.row_of(job.id)).state is JobState.DONE
+    assert service.get(job.id) == read(job.id)  # once finished, the store's record
