@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import socket
+import ssl
 import threading
 import weakref
 from typing import Any
@@ -62,11 +63,36 @@ class _TrackingBackend(httpcore.SyncBackend):
                 sock.shutdown(socket.SHUT_RDWR)
 
 
+_tls_lock = threading.Lock()
+_tls: dict[bool, ssl.SSLContext] = {}
+
+
+def tls_context(*, loopback_only: bool = False) -> ssl.SSLContext:
+    """The process's TLS context, made once and shared by every client (contexts are thread-safe).
+
+    httpx makes a new one for each client, loading ~150 CA certificates: 60+ ms of CPU inside one
+    OpenSSL call that holds the interpreter, so every job sent froze the window for that long.
+    ``loopback_only``: for the local engine, whose every address (its files included) is plain HTTP on
+    127.0.0.1. Its context trusts no certificate at all, so it costs nothing to make and any TLS
+    connection made through it fails verification rather than going out unchecked.
+    """
+    with _tls_lock:
+        context = _tls.get(loopback_only)
+        if context is None:
+            # httpx's own choice of CAs (certifi, or SSL_CERT_FILE / SSL_CERT_DIR when set)
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT) if loopback_only else httpx.create_ssl_context()
+            _tls[loopback_only] = context
+        return context
+
+
 class AbortableTransport(httpx.HTTPTransport):
     """The default transport, plus :meth:`abort`: callable from any thread, it makes every request in
-    flight (a blocked read included) fail at once with a transport error, and every later one too."""
+    flight (a blocked read included) fail at once with a transport error, and every later one too.
+    TLS goes through the shared :func:`tls_context` unless ``verify`` says otherwise."""
 
     def __init__(self, **kwargs: Any) -> None:
+        if "verify" not in kwargs:  # (not setdefault: that would make the full context every time)
+            kwargs["verify"] = tls_context()
         super().__init__(**kwargs)
         self._backend = _TrackingBackend()
         self._pool._network_backend = self._backend  # httpcore's pool opens every connection through it
@@ -150,4 +176,5 @@ __all__ = [
     "make_http_client",
     "send",
     "service_message_of",
+    "tls_context",
 ]

@@ -26,7 +26,7 @@ from desktop_app.api.musicgpt import MusicGPTClient
 from desktop_app.api.redact import register_secret
 from desktop_app.api.retry import RetryPolicy
 from desktop_app.api.sunoapi import SunoApiClient
-from desktop_app.api.transport import AbortableTransport, make_http_client
+from desktop_app.api.transport import AbortableTransport, make_http_client, tls_context
 
 
 class EngineClients:
@@ -125,7 +125,10 @@ class ClientFactory:
             endpoints = endpoints_for(spec)
             explicit = self._api_keys.get(spec.name) or self._api_keys.get("*")
             key = resolve_api_key(spec, explicit=explicit, store=self._key_store).value
-        transport = self._transport or AbortableTransport()
+        # The local engine serves everything, its take files too, over plain HTTP on loopback.
+        transport = self._transport or AbortableTransport(
+            verify=tls_context(loopback_only=spec.kind is EngineKind.LOCAL)
+        )
         http = make_http_client(transport=transport)
         names = {EngineKind.LOCAL: ("Local engine",) * 2, EngineKind.CUSTOM: (spec.label,) * 2}.get(spec.kind)
         abortable = transport if isinstance(transport, AbortableTransport) else None
