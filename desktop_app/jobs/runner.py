@@ -52,7 +52,7 @@ from desktop_app.jobs.events import EventCallback, EventKind, JobEvent
 from desktop_app.jobs.poll_scheduler import PollBudget, PollSchedule, shared_budget
 from desktop_app.jobs.retention import files_gone, links_in_order
 from desktop_app.jobs.states import JobState, ResumeAction, Trigger, next_state, resume_action
-from desktop_app.jobs.store import JobRecord, JobStore, TakeRecord, file_sha256
+from desktop_app.jobs.store import JobRecord, JobStore, TakeRecord, file_sha256, new_job_id
 from desktop_app.jobs.submit import adopt_lost_submit, submit_job
 from desktop_app.jobs.summary import write_summary
 
@@ -66,6 +66,8 @@ log = logging.getLogger(__name__)
 MAX_POLLS_WITHOUT_AUDIO = 20
 # After a poll's own retries run out on a rate limit the job waits (STALLED) and polls again.
 RATE_LIMIT_WAIT = (15.0, 300.0)  # first wait, longest wait (when the service gives no Retry-After)
+# Byte progress of an upload or download reaches the window at most ten times a second (smooth enough).
+BYTES_REPORT_INTERVAL = 0.1
 
 
 @dataclass(frozen=True)
@@ -148,20 +150,22 @@ class JobRunner:
         parse_engine(engine).require(request.operation)
         request.check(duration)
         source = Path(request.audio_file) if request.audio_file else None
-        job = self.store.create_job(
-            request.operation.value,
-            engine,
-            request.to_params(),
-            out_dir=Path(out_dir) if out_dir else Path("."),
-            input_path=source,
-            input_sha256=file_sha256(source) if source else None,
-            input_duration=duration,
-        )
+        job_id = new_job_id()
         if out_dir is None:
             from desktop_app import paths
 
-            job = self.store.update(job.id, out_dir=paths.data_dir() / "takes" / job.id)
-        return job
+            out_dir = paths.data_dir() / "takes" / job_id
+        # One write: the app sends jobs from the GUI thread, and each write may queue behind running jobs'.
+        return self.store.create_job(
+            request.operation.value,
+            engine,
+            request.to_params(),
+            out_dir=Path(out_dir),
+            input_path=source,
+            input_sha256=file_sha256(source) if source else None,
+            input_duration=duration,
+            job_id=job_id,
+        )
 
     # --------------------------------------------------------------------------------------- run
     def run(
@@ -212,12 +216,25 @@ class JobRun:
         self._emit = emit
         self.request = request_from_params(job.operation, job.params)
         self.operation = Operation(job.operation)
+        self._bytes_reported: dict[tuple[EventKind, int | None], float] = {}
 
     def emit(self, kind: EventKind, **values) -> None:
         try:
             self._emit(JobEvent(self.job.id, kind, record=self.job, **values))
         except Exception:  # a broken listener must not break the job
             log.exception("job event listener failed")
+
+    def report_bytes(self, kind: EventKind, done: int, total: int | None, take_index: int | None = None) -> None:
+        """Upload or download progress, at most ``BYTES_REPORT_INTERVAL`` apart per transfer (its end always).
+
+        Bytes move in 64–256 KB chunks: twenty jobs moving files would otherwise send the window thousands
+        of events a second, each a hand-over to the GUI thread."""
+        now = time.monotonic()
+        key = (kind, take_index)
+        if now - self._bytes_reported.get(key, -BYTES_REPORT_INTERVAL) < BYTES_REPORT_INTERVAL and done != total:
+            return
+        self._bytes_reported[key] = now
+        self.emit(kind, done=done, total=total, take_index=take_index)
 
     def to(self, trigger: Trigger, message: str | None = None, **fields) -> None:
         new = next_state(self.job.state, trigger, has_ids=self.job.has_ids)
@@ -387,7 +404,7 @@ class JobRun:
     # ---------------------------------------------------------------------------------- download
     def _fetch_take(self, clients, take: TakeResult, position: int) -> DownloadedTake:
         def progress(done: int, total: int | None) -> None:
-            self.emit(EventKind.DOWNLOAD, done=done, total=total, take_index=position)
+            self.report_bytes(EventKind.DOWNLOAD, done, total, position)
 
         service, sent = self.operation.service, self.job.submitted_at
         for url in links_in_order(take, service, sent, time.time()):

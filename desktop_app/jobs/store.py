@@ -216,6 +216,10 @@ def file_sha256(path: Path, chunk: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
+def new_job_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
 def default_path() -> Path:
     from desktop_app import paths
 
@@ -316,8 +320,10 @@ class JobStore:
         input_path: Path | None = None,
         input_sha256: str | None = None,
         input_duration: float | None = None,
+        job_id: str | None = None,
     ) -> JobRecord:
-        job_id = uuid.uuid4().hex[:12]
+        """Store a new draft (``job_id``: one from :func:`new_job_id`, when the caller needed it first)."""
+        job_id = job_id or new_job_id()
         now = time.time()
         with self._lock, self._transaction():
             self._db.execute(

@@ -142,7 +142,7 @@ def _send(run: JobRun, clients: EngineClients, work: Path) -> SubmitReceipt:
         run.job = store.update(job.id, submit_sent_at=time.time())
 
     def progress(done: int, total: int) -> None:
-        run.emit(EventKind.UPLOAD, done=done, total=total)
+        run.report_bytes(EventKind.UPLOAD, done, total)
         if done >= total and run.operation.service == "musicgpt":
             mark_sent()
 

@@ -36,12 +36,6 @@ class JobProgress:
     download: dict[int, tuple[int, int | None]] = field(default_factory=dict)
     eta_deadline: float | None = None  # time.monotonic() when the service expects to finish
     last_message: str = ""
-    shown_at: float = 0.0  # time.monotonic() of the last byte-count update passed on to the queue
-
-
-# Byte counts arrive per 64 KB chunk, hundreds per job; each job_changed makes the queue re-read the job
-# from the database on the GUI thread. Ten updates a second per job is smooth and keeps the window free.
-PROGRESS_INTERVAL = 0.1
 
 
 class JobsService(QObject):
@@ -172,12 +166,8 @@ class JobsService(QObject):
         if event.kind in (EventKind.UPLOAD, EventKind.DOWNLOAD):
             if event.kind is EventKind.UPLOAD:
                 progress.upload = (event.done or 0, event.total)
-            elif event.take_index is not None:
+            elif event.take_index is not None:  # (each at most ten times a second: JobRun.report_bytes)
                 progress.download[event.take_index] = (event.done or 0, event.total)
-            now = time.monotonic()
-            if now - progress.shown_at < PROGRESS_INTERVAL and event.done != event.total:
-                return  # recorded; the queue shows it with the next update
-            progress.shown_at = now
         elif event.kind is EventKind.ETA and event.eta_seconds is not None:
             progress.eta_deadline = time.monotonic() + event.eta_seconds
         elif event.kind is EventKind.RETRY:

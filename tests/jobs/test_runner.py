@@ -65,6 +65,23 @@ def test_each_musicgpt_operation_runs_to_takes_on_disk(world: World, index: int)
     assert world.song.read_bytes() == write(world.tmp / "ref.wav", tone(44100 * 4), 44100, "WAV", "PCM_16").read_bytes()
 
 
+def test_byte_progress_reaches_listeners_a_few_times_a_second_and_always_at_the_end(world: World) -> None:
+    """A 5 MB upload is read in 64 KB chunks; the window is told at most ten times a second, and the end."""
+    import time
+
+    world.song = write(world.tmp / "long.wav", tone(44100 * 60), 44100, "WAV", "PCM_16")
+    began = time.monotonic()
+    job = world.run(world.create(RemixRequest(audio_file=world.song, prompt="lofi")).id)
+    elapsed = time.monotonic() - began
+    assert job.state is JobState.DONE, job.error_message
+    uploads = [e for e in world.events if e.kind is EventKind.UPLOAD]
+    chunks = world.song.stat().st_size // (64 * 1024)
+    assert 1 <= len(uploads) <= 2 + elapsed / 0.1 < chunks, (len(uploads), chunks, elapsed)
+    assert uploads[-1].done == uploads[-1].total == world.song.stat().st_size
+    downloads = [e for e in world.events if e.kind is EventKind.DOWNLOAD]
+    assert {e.take_index for e in downloads if e.done == e.total} == {1, 2}  # each take's end is reported
+
+
 def test_two_output_takes_carry_titles_lyrics_and_timestamps(world: World) -> None:
     job = world.run(world.create(requests_for(world.song)[0]).id)
     take = world.store.takes(job.id)[1]
