@@ -121,7 +121,9 @@ def run(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 
     from desktop_app.ui.app import create_application, show_main_window
+    from desktop_app.ui.waveform.view import WaveformView
 
+    WaveformView.background_rendering = False  # one picture: every waveform is drawn before the grab
     app = create_application()
     window = show_main_window()
     window.resize(width, height)

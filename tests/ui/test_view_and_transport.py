@@ -255,6 +255,8 @@ def test_waveform_shows_clipping(qtbot) -> None:
     tl.set_width(400)
     view.set_pyramid(PeakPyramid.from_samples(samples))
     tl.set_content(44100, 44100)
+    view.grab()  # the first paint asks for the layer; it is rendered in the background
+    qtbot.waitUntil(lambda: view.render_count > 0 and not view.layer_pending, timeout=5000)
     image = view.grab().toImage()
     red = default_palette().clip.rgb()
     top_row = [image.pixel(x, 1) for x in range(image.width())]

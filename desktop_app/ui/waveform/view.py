@@ -1,13 +1,13 @@
 """The waveform widget: paints a peak pyramid through a shared :class:`TimelineView`.
 
-The waveform (with beat lines and lane labels) is rendered once into a cached pixmap keyed on
-everything that changes its pixels; the selection, hover line, snap guide and playhead are
-overlays drawn over it, and a playhead move only repaints two narrow strips. So playing never
-re-renders the waveform. The pixmap is rendered at device pixels (HiDPI sharp).
+The waveform (with beat lines and lane labels) is rendered into a cached layer keyed on everything
+that changes its pixels; the selection, hover line, snap guide and playhead are overlays drawn over
+it, and a playhead move only repaints two narrow strips. So playing never re-renders the waveform.
+The layer is rendered at device pixels (HiDPI sharp): here when the producer zooms or scrolls, in the
+background (``layers.py``) when samples, beats or a new size arrive.
 
 Reusable for the results panel: give several views one timeline; ``region`` may be shown
-read-only (``editable=False``) or not at all.
-"""
+read-only (``editable=False``) or not at all."""
 
 from __future__ import annotations
 
@@ -19,8 +19,9 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from desktop_app.audio import PeakPyramid
 from desktop_app.audio.snap import BeatGrid
 from desktop_app.services.region import Region
+from desktop_app.ui.waveform.layers import LayerSpec, layer_renderer, render_layer
 from desktop_app.ui.waveform.region_drag import RegionDrag, SnapSettings
-from desktop_app.ui.waveform.render import RenderedLayer, default_palette, lane_layout, render_waveform
+from desktop_app.ui.waveform.render import RenderedLayer, default_palette, lane_layout
 from desktop_app.ui.waveform.timeline import TimelineView
 
 REGION_FILL = QColor(255, 196, 61, 46)
@@ -30,10 +31,12 @@ HOVER = QColor(255, 255, 255, 70)
 GUIDE = QColor("#5cc8ff")
 LABEL = QColor("#8a96a3")
 LOADING_SHADE = QColor(22, 25, 29, 170)
-TAG_BACKGROUND = QColor(14, 16, 19, 190)
 
 
 class WaveformView(QWidget):
+    # Off for a one-shot picture (``retake screenshot``): there every layer is rendered before the grab.
+    background_rendering = True
+
     seek_requested = Signal(float)
     hover_changed = Signal(float)  # seconds under the mouse, -1 when it leaves
 
@@ -52,6 +55,7 @@ class WaveformView(QWidget):
         self._drag: RegionDrag | None = None
         self._cache: RenderedLayer | None = None
         self._cache_key: tuple | None = None
+        self.wanted_key: tuple | None = None  # the layer asked for last (rendered here or on its way)
         self.render_count = 0  # how many times the waveform layer was rendered (tests, benchmarks)
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -105,29 +109,52 @@ class WaveformView(QWidget):
         channels = self.pyramid.channels if self.pyramid is not None else 2
         return lane_layout(channels, height)
 
-    def _waveform_layer(self) -> QImage:
+    def _waveform_layer(self) -> QImage | None:
+        """The layer to draw now: the current one, one rendered here, or (while the worker renders the
+        current one) the previous one; None before the first arrives.
+
+        What the producer does (zoom, scroll, vertical zoom) is rendered here, at once: the picture must
+        follow the hand. What arrives from elsewhere (a take's samples, more of a decoding song, the beat
+        grid, a new size from the layout) is rendered in the background, the previous layer standing in.
+        """
         dpr = self.devicePixelRatioF()
         width, height = max(1, round(self.width() * dpr)), max(1, round(self.height() * dpr))
         tl = self.timeline
         pyr = self.pyramid
         grid_key = (self.grid.bpm, self.grid.origin, self.grid.beats_per_bar) if self.grid else None
-        ready = pyr.ready_frames if pyr else 0
-        key = (id(pyr), ready, tl.start_frame, tl.frames_per_pixel, width, height, dpr, grid_key, tl.amplitude_zoom_db)
+        mapping = (tl.start_frame, tl.frames_per_pixel, tl.amplitude_zoom_db, dpr)
+        key = (id(pyr), pyr.ready_frames if pyr else 0, grid_key, width, height, mapping)
         if key == self._cache_key and self._cache is not None:
             return self._cache.image
+        if key == self.wanted_key:
+            return self._cache.image if self._cache is not None else None  # on its way
+        self.wanted_key = key
         beat_xs, bar_xs = self._grid_lines(dpr)
-        lanes = self._lanes(height)
-        layer = render_waveform(
-            pyr, lanes, tl.start_frame, tl.frames_per_pixel / dpr, width, height, self.palette_,
-            beat_xs=beat_xs, bar_xs=bar_xs, gain=tl.amplitude_gain,
+        spec = LayerSpec(
+            pyr, self._lanes(height), tl.start_frame, tl.frames_per_pixel / dpr, width, height, dpr,
+            self.palette_, beat_xs, bar_xs, tl.amplitude_gain, tl.amplitude_zoom_db, QFont(self.font()),
         )  # fmt: skip
-        # Painted from the QImage itself (no QPixmap conversion): on the raster engine a
-        # premultiplied ARGB32 image blits as fast as a pixmap, and it saves a 3 MB copy.
-        layer.image.setDevicePixelRatio(dpr)
-        self._label_lanes(layer.image, lanes, dpr)
+        moved = self._cache_key is not None and self._cache_key[-1] != mapping
+        if moved or not WaveformView.background_rendering:
+            self._install(key, render_layer(spec))
+        else:
+            layer_renderer().request(self, key, spec)
+        return self._cache.image if self._cache is not None else None
+
+    @property
+    def layer_pending(self) -> bool:
+        """A layer is being rendered in the background: what shows is the previous one (or nothing yet)."""
+        return self.wanted_key is not None and self.wanted_key != self._cache_key
+
+    def layer_arrived(self, key: tuple, layer: RenderedLayer) -> None:
+        """A layer rendered in the background (on the GUI thread, by the renderer)."""
+        if key == self.wanted_key:  # else a newer one was asked for meanwhile
+            self._install(key, layer)
+            self.update()
+
+    def _install(self, key: tuple, layer: RenderedLayer) -> None:
         self._cache, self._cache_key = layer, key
         self.render_count += 1
-        return layer.image
 
     def _grid_lines(self, dpr: float) -> tuple[np.ndarray | None, np.ndarray | None]:
         if self.grid is None or not self.timeline.frames:
@@ -142,45 +169,18 @@ class WaveformView(QWidget):
         beat_px = bar_px / self.grid.beats_per_bar
         return (xs[~bars] if beat_px >= 8 else None), xs[bars]
 
-    def _label_lanes(self, image: QImage, lanes, dpr: float) -> None:
-        painter = QPainter(image)
-        font = QFont(self.font())
-        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.75))
-        painter.setFont(font)
-        metrics = painter.fontMetrics()
-        for lane in lanes:
-            top, height = lane.top / dpr, lane.height / dpr
-            if lane.label:
-                self._tag(painter, metrics, QPointF(4, top + 4), lane.label)
-            if height >= 80:
-                # Amplitude scale: the level at the lane edges and at half height (vertical zoom moves both).
-                edge = -self.timeline.amplitude_zoom_db
-                edge_text = "0 dB" if edge == 0 else f"{edge:.0f} dB".replace("-", "−")
-                half_text = f"{edge - 6:.0f}".replace("-", "−")
-                for value, text in ((1.0, edge_text), (0.5, half_text), (-0.5, half_text)):
-                    y = top + (height - 1) / 2 * (1 - value)
-                    w = metrics.horizontalAdvance(text) + 6
-                    self._tag(
-                        painter,
-                        metrics,
-                        QPointF(self.width() - w - 4, min(max(y - 7, top + 2), top + height - 16)),
-                        text,
-                    )
-        painter.end()
-
-    def _tag(self, painter: QPainter, metrics, at: QPointF, text: str) -> None:
-        w, h = metrics.horizontalAdvance(text) + 6, metrics.height() + 1
-        painter.fillRect(QRectF(at.x(), at.y(), w, h), TAG_BACKGROUND)
-        painter.setPen(LABEL)
-        painter.drawText(QRectF(at.x(), at.y(), w, h), Qt.AlignmentFlag.AlignCenter, text)
-
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         exposed = event.rect()
         layer = self._waveform_layer()
-        dpr = layer.devicePixelRatio()
-        source = QRectF(exposed.x() * dpr, exposed.y() * dpr, exposed.width() * dpr, exposed.height() * dpr)
-        painter.drawImage(QRectF(exposed), layer, source)
+        dpr = layer.devicePixelRatio() if layer is not None else 1.0
+        if layer is not None and layer.size() == QSize(round(self.width() * dpr), round(self.height() * dpr)):
+            source = QRectF(exposed.x() * dpr, exposed.y() * dpr, exposed.width() * dpr, exposed.height() * dpr)
+            painter.drawImage(QRectF(exposed), layer, source)
+        else:
+            painter.fillRect(exposed, self.palette_.background)
+            if layer is not None:  # the previous size's layer while this size's renders: same mapping, new height
+                painter.drawImage(QRectF(0, 0, layer.width() / dpr, self.height()), layer, QRectF(layer.rect()))
         if self.loading_fraction is not None:
             self._paint_loading(painter)
         self._paint_region(painter)
