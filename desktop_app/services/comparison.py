@@ -17,6 +17,7 @@ import contextlib
 import random
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
@@ -77,6 +78,7 @@ class Comparison(QObject):
         self._generation = 0
         self._pending = 0
         self._closed = False
+        self._holding, self._held = 0, False  # inside one_change(); a lanes_changed is owed
         self._lock = threading.Lock()
         self._worker = SerialWorker("prepare-takes")
 
@@ -86,6 +88,25 @@ class Comparison(QObject):
             self._closed = True
             self._generation += 1
         self._worker.shutdown()
+
+    @contextlib.contextmanager
+    def one_change(self) -> Iterator[None]:
+        """Announce what happens inside (a new original, its region, the takes) as one ``lanes_changed``:
+        each announcement rebuilds the lane widgets, and twice in a row froze the window."""
+        self._holding += 1
+        try:
+            yield
+        finally:
+            self._holding -= 1
+            if not self._holding and self._held:
+                self._held = False
+                self.lanes_changed.emit()
+
+    def _lanes_changed(self) -> None:
+        if self._holding:
+            self._held = True
+        else:
+            self.lanes_changed.emit()
 
     # ------------------------------------------------------------------------------------ setup
     def set_original(self, samples: np.ndarray, rate: int, peaks: PeakPyramid | None = None) -> None:
@@ -102,7 +123,7 @@ class Comparison(QObject):
         if self._pending:
             self._pending = 0
             self.preparing.emit(False)
-        self.lanes_changed.emit()
+        self._lanes_changed()
 
     def set_region(self, region: tuple[float, float] | None) -> None:
         if region != self.region and self.lanes:
@@ -153,7 +174,7 @@ class Comparison(QObject):
         # Lane 0 is measured once per region (and context), not again for every job over the same one.
         reference = self.lanes[0].loudness if self.original_span == self._span_words() else None
         self.original_span = self._span_words()
-        self.lanes_changed.emit()
+        self._lanes_changed()
         self._worker.submit(lambda: self._prepare(new, original, rate, frames, heard, reference, generation))
 
     # --------------------------------------------------------------------------- worker thread
@@ -248,7 +269,7 @@ class Comparison(QObject):
 
     def _set_samples(self, lane: Lane, samples: np.ndarray, peaks: PeakPyramid, alignment: Alignment) -> None:
         lane.samples, lane.peaks, lane.alignment, lane.progress = samples, peaks, alignment, 0.9
-        self.lanes_changed.emit()  # a new source for the player
+        self._lanes_changed()  # a new source for the player
 
     def _set_original_loudness(self, loudness: Loudness) -> None:
         self.lanes[0].loudness = loudness
@@ -264,7 +285,7 @@ class Comparison(QObject):
             self.lanes.remove(lane)
             self._blind_order = [k for k in self._blind_order if k != lane.key]
             self._relabel()
-            self.lanes_changed.emit()
+            self._lanes_changed()
         self.failed.emit(message)
 
     def _batch_done(self) -> None:
@@ -364,7 +385,7 @@ class Comparison(QObject):
         """Toggling never reshuffles: the order was drawn once for this comparison."""
         self.blind = on
         self.options_changed.emit()
-        self.lanes_changed.emit()
+        self._lanes_changed()
 
     def rate_lane(self, key: str, rating: str) -> None:
         if rating not in RATINGS:

@@ -54,3 +54,16 @@ def test_an_earlier_job_finishing_late_does_not_replace_the_takes(results_window
     # The earlier one is still there on demand.
     assert results.show_job(earlier)
     qtbot.waitUntil(lambda: {lane.job_id for lane in results.comparison.lanes[1:]} == {earlier}, timeout=WAIT_MS)
+
+
+def test_takes_of_another_region_rebuild_the_lanes_once(results_window, qtbot) -> None:
+    """A job over another region replaces the original's lane and the takes: one rebuild, not one per step."""
+    results = results_window.results
+    comparison = results.comparison
+    other = _finished_copy(results.store, results.job.id, "elsewhere", region=(11.0, 13.0))
+    announced: list[int] = []
+    comparison.lanes_changed.connect(lambda: announced.append(len(comparison.lanes)))
+    assert results.show_job(other)
+    assert announced == [3]  # the new original and both takes, announced together
+    assert [lane.job_id for lane in comparison.lanes[1:]] == [other, other]
+    assert set(results.panel.lane_widgets) == {lane.key for lane in comparison.shown_lanes()}

@@ -204,8 +204,9 @@ class Comping(QObject):
                 fix = lambda report, k=key: self.fix_seam(report, k)  # noqa: E731 - one per lane
                 self._lane_marks[key] = SeamMarks(widget.view, self.panel.timeline, fix)
                 self._rank_labels[key] = self._add_rank_label(widget)
-            if key in colours:
-                widget.badge.setStyleSheet(f"background: {colours[key]}; color: #0d1117; border-radius: 3px;")
+            style = f"background: {colours[key]}; color: #0d1117; border-radius: 3px;" if key in colours else None
+            if style is not None and widget.badge.styleSheet() != style:  # re-styling costs ms: only on change
+                widget.badge.setStyleSheet(style)
         self._show_ranks()
         self._show_seams()
         self.row.strip.update()

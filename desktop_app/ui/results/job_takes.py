@@ -63,14 +63,15 @@ class JobTakes(QObject):
         after = float(job.params["extend_after"]) if job.operation == "extend" else None
         compared_from = (self.comparison.region, self.comparison.extend_after)
         stale = len(self.comparison.lanes) <= 1 or compared_from != (region, after)
-        if (stale or self._input_of != job.input_path) and not self._reset(job, region, after):
-            return False
-        self.job = job
-        label = engine_label(job.engine)
-        title = job_title(job)
-        self.comparison.add_takes(
-            [TakeSource(job.id, t.idx, t.path, label, t.rating, job.operation, title) for t in takes]
-        )
+        with self.comparison.one_change():  # the lanes are rebuilt once, with the new takes in
+            if (stale or self._input_of != job.input_path) and not self._reset(job, region, after):
+                return False
+            self.job = job
+            label = engine_label(job.engine)
+            title = job_title(job)
+            self.comparison.add_takes(
+                [TakeSource(job.id, t.idx, t.path, label, t.rating, job.operation, title) for t in takes]
+            )
         self.shown.emit(job)
         return True
 

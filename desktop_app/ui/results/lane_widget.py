@@ -148,6 +148,17 @@ class LaneWidget(QFrame):
             layout.addWidget(self.strip)
         self.lane_changed()
 
+    def can_show(self, lane: Lane) -> bool:
+        """``lane`` needs the same parts as this widget's (rating buttons, Δ strip, region)."""
+        mine = self.lane
+        return (lane.is_original, lane.is_whole_track, lane.is_extension) == (
+            mine.is_original, mine.is_whole_track, mine.is_extension
+        )  # fmt: skip
+
+    def set_lane(self, lane: Lane) -> None:
+        self.lane = lane
+        self.lane_changed()
+
     def set_wave_height(self, pixels: int) -> None:
         self.view.setMinimumHeight(pixels)
 

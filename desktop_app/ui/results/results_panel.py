@@ -200,7 +200,9 @@ class ResultsPanel(QWidget):
         keep = {lane.key for lane in shown}
         for key, widget in list(self.lane_widgets.items()):
             lane = self.comparison.lane(key)
-            if key not in keep or lane is not widget.lane:  # gone, or replaced (a new original)
+            if key in keep and lane is not None and lane is not widget.lane and widget.can_show(lane):
+                widget.set_lane(lane)  # replaced by one of its kind (a new original): no new widget to build
+            elif key not in keep or lane is not widget.lane:  # gone, or replaced by another kind
                 widget.setParent(None)
                 widget.deleteLater()
                 del self.lane_widgets[key]
