@@ -262,3 +262,39 @@ def test_waveform_shows_clipping(qtbot) -> None:
     top_row = [image.pixel(x, 1) for x in range(image.width())]
     hits = [x for x, p in enumerate(top_row) if p == red]
     assert hits and all(170 <= x <= 195 for x in hits)
+
+
+def test_arriving_samples_render_in_the_background_and_a_zoom_at_once(qtbot, monkeypatch) -> None:
+    """New samples must not stall the window: the view keeps its last layer while the worker renders the
+    next. A zoom is the producer's own gesture: it renders in the paint."""
+    import threading
+
+    import desktop_app.ui.waveform.layers as layers
+    from desktop_app.audio import PeakPyramid
+    from desktop_app.ui.waveform import TimelineView, WaveformView
+
+    rendered_on: list[int] = []
+    render = layers.render_layer
+    monkeypatch.setattr(
+        layers, "render_layer", lambda spec: (rendered_on.append(threading.get_ident()), render(spec))[1]
+    )
+    tl = TimelineView()
+    view = WaveformView(tl)
+    qtbot.addWidget(view)
+    view.resize(400, 200)
+    view.show()
+    tl.set_width(400)
+    tl.set_content(44100, 44100)
+    view.set_pyramid(PeakPyramid.from_samples(np.zeros((44100, 2), np.float32)))
+    qtbot.waitUntil(lambda: view.render_count == 1 and not view.layer_pending, timeout=5000)
+    first = view._cache.image
+
+    view.set_pyramid(PeakPyramid.from_samples(np.full((44100, 2), 0.5, np.float32)))  # a take's samples arrive
+    view.repaint()
+    assert view.layer_pending and view._cache.image is first  # still the last layer, not a stalled paint
+    qtbot.waitUntil(lambda: not view.layer_pending, timeout=5000)
+    assert view.render_count == 2 and rendered_on and threading.get_ident() not in rendered_on
+
+    tl.zoom(2.0, 200.0)
+    view.repaint()
+    assert not view.layer_pending and view.render_count == 3  # rendered in that very paint
