@@ -72,7 +72,7 @@ class OverviewStrip(QWidget):
         pyr = self.pyramid
         # The time axis may reach past the song (an extend take being compared): draw on the axis, not the song.
         span = max(self.timeline.frames, pyr.frames) if pyr else 0
-        key = (id(pyr), pyr.ready_frames if pyr else 0, span, w, h, dpr)
+        key = (pyr, pyr.ready_frames if pyr else 0, span, w, h, dpr)  # pyr, not id(pyr): ids are reused
         if key != self._cache_key or self._cache is None:
             fpp = (span / w) if pyr else 1.0
             channels = tuple(range(pyr.channels)) if pyr else (0,)

@@ -123,7 +123,8 @@ class WaveformView(QWidget):
         pyr = self.pyramid
         grid_key = (self.grid.bpm, self.grid.origin, self.grid.beats_per_bar) if self.grid else None
         mapping = (tl.start_frame, tl.frames_per_pixel, tl.amplitude_zoom_db, dpr)
-        key = (id(pyr), pyr.ready_frames if pyr else 0, grid_key, width, height, mapping)
+        # The pyramid itself, not its id(): a new one may be allocated where a freed one was.
+        key = (pyr, pyr.ready_frames if pyr else 0, grid_key, width, height, mapping)
         if key == self._cache_key and self._cache is not None:
             return self._cache.image
         if key == self.wanted_key:
