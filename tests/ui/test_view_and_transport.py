@@ -273,6 +273,7 @@ def test_arriving_samples_render_in_the_background_and_a_zoom_at_once(qtbot, mon
     from desktop_app.audio import PeakPyramid
     from desktop_app.ui.waveform import TimelineView, WaveformView
 
+    monkeypatch.setattr(WaveformView, "background_rendering", True)
     rendered_on: list[int] = []
     render = layers.render_layer
     monkeypatch.setattr(
