@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from desktop_app.audio import PeakPyramid
 from desktop_app.audio.snap import BeatGrid
 from desktop_app.services.region import Region
-from desktop_app.ui.waveform.layers import LayerSpec, layer_renderer, render_layer
+from desktop_app.ui.waveform.layers import LABEL, LayerSpec, layer_renderer, render_layer
 from desktop_app.ui.waveform.region_drag import RegionDrag, SnapSettings
 from desktop_app.ui.waveform.render import RenderedLayer, default_palette, lane_layout
 from desktop_app.ui.waveform.timeline import TimelineView
@@ -29,7 +29,6 @@ REGION_EDGE = QColor("#ffc43d")
 PLAYHEAD = QColor("#ff5f56")
 HOVER = QColor(255, 255, 255, 70)
 GUIDE = QColor("#5cc8ff")
-LABEL = QColor("#8a96a3")
 LOADING_SHADE = QColor(22, 25, 29, 170)
 
 
@@ -125,21 +124,20 @@ class WaveformView(QWidget):
         mapping = (tl.start_frame, tl.frames_per_pixel, tl.amplitude_zoom_db, dpr)
         # The pyramid itself, not its id(): a new one may be allocated where a freed one was.
         key = (pyr, pyr.ready_frames if pyr else 0, grid_key, width, height, mapping)
-        if key == self._cache_key and self._cache is not None:
-            return self._cache.image
-        if key == self.wanted_key:
-            return self._cache.image if self._cache is not None else None  # on its way
-        self.wanted_key = key
-        beat_xs, bar_xs = self._grid_lines(dpr)
-        spec = LayerSpec(
-            pyr, self._lanes(height), tl.start_frame, tl.frames_per_pixel / dpr, width, height, dpr,
-            self.palette_, beat_xs, bar_xs, tl.amplitude_gain, tl.amplitude_zoom_db, QFont(self.font()),
-        )  # fmt: skip
-        moved = self._cache_key is not None and self._cache_key[-1] != mapping
-        if moved or not WaveformView.background_rendering:
-            self._install(key, render_layer(spec))
-        else:
-            layer_renderer().request(self, key, spec)
+        if key == self._cache_key:
+            self.wanted_key = key  # back to what shows (a size bounced back): a layer on its way is stale
+        elif key != self.wanted_key:  # neither shown nor on its way: ask for it
+            self.wanted_key = key
+            beat_xs, bar_xs = self._grid_lines(dpr)
+            spec = LayerSpec(
+                pyr, self._lanes(height), tl.start_frame, tl.frames_per_pixel / dpr, width, height, dpr,
+                self.palette_, beat_xs, bar_xs, tl.amplitude_gain, tl.amplitude_zoom_db, QFont(self.font()),
+            )  # fmt: skip
+            moved = self._cache_key is not None and self._cache_key[-1] != mapping
+            if moved or not WaveformView.background_rendering:
+                self._install(key, render_layer(spec))
+            else:
+                layer_renderer().request(self, key, spec)
         return self._cache.image if self._cache is not None else None
 
     @property
