@@ -48,11 +48,12 @@ from desktop_app.api.models import Operation, ServiceRequest, request_from_param
 from desktop_app.api.results import JobStatus, Progress, TakeResult
 from desktop_app.api.retry import RetryPolicy, call_with_retry
 from desktop_app.jobs.download import DEFAULT_MAX_BYTES, DownloadedTake, download_take
+from desktop_app.jobs.drafts import draft_job, store_draft
 from desktop_app.jobs.events import EventCallback, EventKind, JobEvent
 from desktop_app.jobs.poll_scheduler import PollBudget, PollSchedule, shared_budget
 from desktop_app.jobs.retention import files_gone, links_in_order
 from desktop_app.jobs.states import JobState, ResumeAction, Trigger, next_state, resume_action
-from desktop_app.jobs.store import JobRecord, JobStore, TakeRecord, file_sha256, new_job_id
+from desktop_app.jobs.store import JobRecord, JobStore, TakeRecord
 from desktop_app.jobs.submit import adopt_lost_submit, submit_job
 from desktop_app.jobs.summary import write_summary
 
@@ -144,28 +145,8 @@ class JobRunner:
     def create(
         self, request: ServiceRequest, engine: str, *, out_dir: Path | None = None, duration: float | None = None
     ) -> JobRecord:
-        """Check ``request`` (with the track's ``duration`` when known) and store it as a draft."""
-        from desktop_app.api.engines import parse_engine
-
-        parse_engine(engine).require(request.operation)
-        request.check(duration)
-        source = Path(request.audio_file) if request.audio_file else None
-        job_id = new_job_id()
-        if out_dir is None:
-            from desktop_app import paths
-
-            out_dir = paths.data_dir() / "takes" / job_id
-        # One write: the app sends jobs from the GUI thread, and each write may queue behind running jobs'.
-        return self.store.create_job(
-            request.operation.value,
-            engine,
-            request.to_params(),
-            out_dir=Path(out_dir),
-            input_path=source,
-            input_sha256=file_sha256(source) if source else None,
-            input_duration=duration,
-            job_id=job_id,
-        )
+        """Check ``request`` (with the track's ``duration`` when known) and store it as a draft, input hashed."""
+        return store_draft(self.store, draft_job(request, engine, out_dir=out_dir, duration=duration))
 
     # --------------------------------------------------------------------------------------- run
     def run(

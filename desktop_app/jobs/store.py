@@ -321,17 +321,19 @@ class JobStore:
         input_sha256: str | None = None,
         input_duration: float | None = None,
         job_id: str | None = None,
+        created_at: float | None = None,
     ) -> JobRecord:
-        """Store a new draft (``job_id``: one from :func:`new_job_id`, when the caller needed it first)."""
+        """Store a new draft (``job_id``, ``created_at``: a draft's made earlier, jobs/drafts.py)."""
         job_id = job_id or new_job_id()
         now = time.time()
+        created_at = now if created_at is None else created_at
         with self._lock, self._transaction():
             self._db.execute(
                 "INSERT INTO jobs (id, operation, engine, params, input_path, input_sha256, input_duration, out_dir,"
                 " state, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     job_id, str(operation), engine, json.dumps(params), str(input_path) if input_path else None,
-                    input_sha256, input_duration, str(out_dir), JobState.DRAFT.value, now, now,
+                    input_sha256, input_duration, str(out_dir), JobState.DRAFT.value, created_at, now,
                 ),
             )  # fmt: skip
             self.log_event(job_id, "created", JobState.DRAFT, None)

@@ -10,6 +10,7 @@ newer state. Shutdown cancels every job and joins them all under one deadline.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from dataclasses import dataclass, field
 
@@ -19,6 +20,7 @@ from desktop_app.api.errors import ServiceError
 from desktop_app.api.keys import KeyStore
 from desktop_app.api.models import ServiceRequest
 from desktop_app.jobs.clients import ClientFactory
+from desktop_app.jobs.drafts import draft_job, store_draft
 from desktop_app.jobs.events import EventKind, JobEvent
 from desktop_app.jobs.runner import JobRunner, RunnerSettings
 from desktop_app.jobs.states import JobState
@@ -82,21 +84,26 @@ class JobsService(QObject):
 
     # --------------------------------------------------------------------------------- commands
     def submit(self, request: ServiceRequest, engine: str, *, duration: float | None = None) -> JobRecord:
-        """Validate, store and start a job; raises InvalidRequestError/ServiceError before anything is sent."""
-        job = self.runner.create(request, engine, duration=duration)
-        self.job_added.emit(job.id)
-        self.start(job.id)
-        self.job_sent.emit(job.id)
-        return job
+        """Validate and start a job; raises InvalidRequestError/ServiceError before anything is sent. The job
+        is stored on its own thread (jobs/drafts.py); until then ``get`` serves the draft."""
+        draft = draft_job(request, engine, duration=duration)
+        self._running_records[draft.id] = draft
+        self.job_added.emit(draft.id)
+        self._start(draft.id, resubmit=False, draft=draft)
+        self.job_sent.emit(draft.id)
+        return draft
 
     def start(self, job_id: str, *, resubmit: bool = False) -> None:
         if job_id in self._active:
             return
-        self._active.add(job_id)
         self._running_records.pop(job_id, None)  # the new run starts from the store
+        self._start(job_id, resubmit=resubmit)
+
+    def _start(self, job_id: str, *, resubmit: bool, draft: JobRecord | None = None) -> None:
+        self._active.add(job_id)
         self._progress[job_id] = JobProgress()
         self._tasks.start(
-            lambda task: self._run(task, job_id, resubmit),
+            lambda task: self._run(task, job_id, resubmit, draft),
             key=job_id,
             name=f"job-{job_id[:8]}",
             on_finished=lambda: self._on_finished(job_id),
@@ -146,9 +153,12 @@ class JobsService(QObject):
         return ended
 
     # ---------------------------------------------------------------------------------- worker
-    def _run(self, task: Task, job_id: str, resubmit: bool) -> None:
-        """On the task's thread: the runner does the work, its events go to the GUI thread. Cancelling the
-        task cancels the run at once: the runner shuts the job's connections, so a blocked read returns."""
+    def _run(self, task: Task, job_id: str, resubmit: bool, draft: JobRecord | None) -> None:
+        """On the task's thread: store a new job's draft, then the runner does the work and its events go to
+        the GUI thread. Cancelling the task cancels the run at once: the runner shuts the job's connections,
+        so a blocked read returns."""
+        if draft is not None and not self._store_draft(task, draft):
+            return
         task.on_cancel(lambda: self.runner.cancel(job_id))
         try:
             self.runner.run(job_id, task.cancel_event, lambda event: task.post(self._on_event, event),
@@ -157,6 +167,15 @@ class JobsService(QObject):
             log.warning("job %s ended with %s", job_id, error.kind)
         except Exception:
             log.exception("job %s worker crashed", job_id)
+
+    def _store_draft(self, task: Task, draft: JobRecord) -> bool:
+        try:
+            store_draft(self.store, draft)
+        except (OSError, sqlite3.Error) as error:
+            log.warning("job %s could not be stored: %s", draft.id, error)
+            task.post(self.job_failed.emit, draft.id, _not_stored(draft, error))
+            return False
+        return True
 
     # ---------------------------------------------------------------------------------- signals
     def _on_event(self, event: JobEvent) -> None:
@@ -181,8 +200,19 @@ class JobsService(QObject):
     def _on_finished(self, job_id: str) -> None:
         self._active.discard(job_id)
         self._running_records.pop(job_id, None)
-        job = self.store.get(job_id)
+        try:
+            job = self.store.get(job_id)
+        except KeyError:  # its draft could not be stored (job_failed said why): it leaves the queue
+            self.job_changed.emit(job_id)
+            return
         if job.state is JobState.DONE:
             self.takes_ready.emit(job_id)
         self.job_changed.emit(job_id)
         self.job_finished.emit(job_id)
+
+
+def _not_stored(draft: JobRecord, error: Exception) -> str:
+    if isinstance(error, FileNotFoundError) and draft.input_path is not None:
+        return f"{draft.input_path.name} is no longer on disk, so the job was not sent."
+    reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+    return f"The job could not be saved ({reason}), so it was not sent."

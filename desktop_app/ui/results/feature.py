@@ -83,6 +83,7 @@ class ResultsFeature(QObject):
         most twice a second for progress (every upload/download chunk emits job_changed).
         """
         service.job_sent.connect(self.note_sent)
+        self.history.job_record = service.get
         service.job_added.connect(self.history.update_job)
         service.job_finished.connect(self.history.update_job)
         self._history_changed: set[str] = set()

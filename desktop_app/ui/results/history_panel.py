@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
@@ -40,6 +41,9 @@ class HistoryPanel(QWidget):
     def __init__(self, store: JobStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
+        # Where a job's record is read: the job queue's, once it follows one (a running job's record lives
+        # there, and a job just sent is not stored yet), else the store.
+        self.job_record: Callable[[str], JobRecord] = store.get
         self.song = None
         self.jobs: list[JobRecord] = []
         layout = QVBoxLayout(self)
@@ -96,7 +100,7 @@ class HistoryPanel(QWidget):
         row = next((i for i, job in enumerate(self.jobs) if job.id == job_id), -1)
         selected = self.selected_job_id()
         try:
-            job = self.store.get(job_id)
+            job = self.job_record(job_id)
         except KeyError:
             job = None
         if job is None or not is_working_file_of(job.input_path, self.song):
