@@ -36,6 +36,8 @@ def take_colour(index: int) -> str:
 class CompStrip(QWidget):
     """Coloured ranges of the comp; seam marks are laid over it by its owner."""
 
+    resized = Signal()  # the seam marks follow its size
+
     def __init__(self, timeline: TimelineView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("compStrip")
@@ -47,6 +49,10 @@ class CompStrip(QWidget):
         self.setMinimumHeight(ROW_HEIGHT - 4)
         self.setToolTip(COMP_HELP)
         timeline.changed.connect(self.update)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.resized.emit()
 
     def x_offset(self) -> int:
         """Where the lanes' x = 0 is in this strip (their waveforms sit inside frames and margins)."""

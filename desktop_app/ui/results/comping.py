@@ -21,7 +21,7 @@ from __future__ import annotations
 import itertools
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QMouseEvent, QShortcut
 from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout
 
 from desktop_app.audio.seams import SeamReport, SongContext, TakeReport, measure_take, rank
@@ -199,7 +199,7 @@ class Comping(QObject):
             if key not in self._attached:
                 self._attached[key] = widget
                 self._views[widget.view] = key
-                widget.view.installEventFilter(self)
+                widget.view.mouse_interceptor = self._lane_mouse
                 widget.view.destroyed.connect(lambda _o=None, v=widget.view: self._views.pop(v, None))
                 fix = lambda report, k=key: self.fix_seam(report, k)  # noqa: E731 - one per lane
                 self._lane_marks[key] = SeamMarks(widget.view, self.panel.timeline, fix)
@@ -222,11 +222,12 @@ class Comping(QObject):
         return label
 
     # ---------------------------------------------------------------------------------- drags
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+    def _lane_mouse(self, view: QObject, event: QMouseEvent) -> bool:
+        """A lane's press, move or release (its view's ``mouse_interceptor``); True when a comp drag used it."""
         kind = event.type()
         if kind not in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.MouseButtonRelease):
             return False
-        key = self._views.get(watched)
+        key = self._views.get(view)
         if key is None or self.session is None:
             return False
         x = event.position().x()

@@ -17,6 +17,8 @@ from desktop_app.ui.waveform.timeline import TimelineView
 
 if TYPE_CHECKING:  # the seam meter (and scipy behind it) loads with the first takes, not with the window
     from desktop_app.audio.seams import SeamReport, TakeReport
+    from desktop_app.ui.results.comp_row import CompStrip
+    from desktop_app.ui.waveform.view import WaveformView
 
 CLEAN, AUDIBLE, POOR = "clean", "audible", "poor"  # audio/seams.py's verdicts
 VERDICT_COLOURS = {CLEAN: "#3fb950", AUDIBLE: "#d29922", POOR: "#f85149"}
@@ -62,11 +64,12 @@ class SeamMark(QToolButton):
 
 
 class SeamMarks(QObject):
-    """The marks over one waveform widget, kept at their seams' times as the timeline moves."""
+    """The marks over one waveform widget, kept at their seams' times as the timeline moves and the widget
+    is resized (its ``resized`` signal: a Qt event filter would run Python for every event it gets)."""
 
     def __init__(
         self,
-        view: QWidget,
+        view: WaveformView | CompStrip,
         timeline: TimelineView,
         fix: Callable[[SeamReport], None],
         x_offset: Callable[[], int] = lambda: 0,
@@ -75,12 +78,12 @@ class SeamMarks(QObject):
         self.view, self.timeline, self._fix, self._x_offset = view, timeline, fix, x_offset
         self.marks: list[SeamMark] = []
         timeline.changed.connect(self.place)
-        view.installEventFilter(self)
+        view.resized.connect(self.place)
 
     def set_reports(self, entries: list[tuple[SeamReport, bool]]) -> None:
         """``entries``: each seam's report and whether its mark may move it."""
         for mark in self.marks:
-            mark.setParent(None)
+            mark.hide()  # and gone with the next events (setParent(None) would restyle it first)
             mark.deleteLater()
         self.marks = []
         for report, fixable in entries:
@@ -97,8 +100,3 @@ class SeamMarks(QObject):
             x = round(self.timeline.time_to_x(mark.report.at_s)) + offset - MARK_WIDTH // 2
             mark.move(x, max(0, (self.view.height() - MARK_HEIGHT) // 2) if offset else 1)
             mark.setVisible(-MARK_WIDTH < x < self.view.width())
-
-    def eventFilter(self, watched: QObject, event) -> bool:
-        if event.type() == event.Type.Resize:
-            self.place()
-        return False

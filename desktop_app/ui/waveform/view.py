@@ -11,6 +11,8 @@ read-only (``editable=False``) or not at all."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QWheelEvent
@@ -38,6 +40,7 @@ class WaveformView(QWidget):
 
     seek_requested = Signal(float)
     hover_changed = Signal(float)  # seconds under the mouse, -1 when it leaves
+    resized = Signal()  # what is laid over the waveform (seam marks) follows its size
 
     def __init__(self, timeline: TimelineView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,6 +59,10 @@ class WaveformView(QWidget):
         self._cache_key: tuple | None = None
         self.wanted_key: tuple | None = None  # the layer asked for last (rendered here or on its way)
         self.render_count = 0  # how many times the waveform layer was rendered (tests, benchmarks)
+        # Sees each press, move and release first; True when it used the event (no seek, no region drag).
+        # The comping drags use it: a Qt event filter would enter Python for every event the view gets
+        # (paint, layout, show, …), each a wait for the interpreter while jobs run on other threads.
+        self.mouse_interceptor: Callable[[WaveformView, QMouseEvent], bool] | None = None
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -239,7 +246,16 @@ class WaveformView(QWidget):
 
     # -- mouse --------------------------------------------------------------------------------------
 
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.resized.emit()
+
+    def _intercepted(self, event: QMouseEvent) -> bool:
+        return self.mouse_interceptor is not None and self.mouse_interceptor(self, event)
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
+        if self._intercepted(event):
+            return
         if event.button() != Qt.MouseButton.LeftButton or not self.timeline.frames:
             return super().mousePressEvent(event)
         self.setFocus()
@@ -250,6 +266,8 @@ class WaveformView(QWidget):
             self.seek_requested.emit(self._time_at(event.position().x()))
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._intercepted(event):
+            return
         x = event.position().x()
         old_hover = self.hover_x
         self.hover_x = x
@@ -264,6 +282,8 @@ class WaveformView(QWidget):
                 self.update(QRect(int(hx) - 2, 0, 5, self.height()))
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._intercepted(event):
+            return
         if event.button() != Qt.MouseButton.LeftButton:
             return super().mouseReleaseEvent(event)
         if self._drag is not None:
