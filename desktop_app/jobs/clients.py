@@ -14,6 +14,7 @@ keyring (:func:`keys.resolve_api_key`); the local engine brings its own.
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any
 
@@ -27,6 +28,8 @@ from desktop_app.api.redact import register_secret
 from desktop_app.api.retry import RetryPolicy
 from desktop_app.api.sunoapi import SunoApiClient
 from desktop_app.api.transport import AbortableTransport, make_http_client, tls_context
+
+log = logging.getLogger(__name__)
 
 
 class EngineClients:
@@ -134,6 +137,20 @@ class ClientFactory:
         abortable = transport if isinstance(transport, AbortableTransport) else None
         return EngineClients(spec.name, endpoints, key, http, label=spec.label, policy=self._policy, wait=self._wait,
                              service_names=names, transport=abortable)  # fmt: skip
+
+    def warm_up(self, engine: str) -> None:
+        """Do now, off the GUI thread, what the first job on ``engine`` would otherwise do while the producer
+        waits: start the local engine, load the HTTP stack (httpx imports httpcore with its first transport),
+        make the shared TLS context (~65 ms holding the interpreter). Blocks; a failure is left for the first
+        job to report in its own words (the engine cannot start). The keyring is not asked: that may prompt."""
+        try:
+            local = parse_engine(engine).kind is EngineKind.LOCAL
+            if local:
+                self.local_engine()
+            if self._transport is None:
+                AbortableTransport(verify=tls_context(loopback_only=local)).close()
+        except Exception as error:
+            log.info("warming up %s: %s (the first job will say)", engine, error)
 
     def close(self) -> None:
         with self._lock:

@@ -52,3 +52,24 @@ def test_the_local_engine_never_loads_the_certificates(monkeypatch) -> None:
     monkeypatch.setattr(transport.httpx, "create_ssl_context", lambda *a, **k: loaded.append(1))
     AbortableTransport(verify=tls_context(loopback_only=True))
     assert loaded == []
+
+
+def test_warming_up_makes_the_context_and_starts_the_engine_without_asking_the_keyring(monkeypatch) -> None:
+    """At launch the app warms the job machinery in the background (ClientFactory.warm_up), so the first job
+    sent neither loads the CA bundle nor starts the engine while the producer waits; a remote engine's key
+    is not looked up then (the keyring may prompt)."""
+    import desktop_app.api.transport as transport
+    import desktop_app.jobs.clients as clients
+
+    monkeypatch.setattr(transport, "_tls", {})
+    asked: list[str] = []
+    monkeypatch.setattr(clients, "resolve_api_key", lambda spec, **_: asked.append(spec.name))
+    started: list[int] = []
+    engine = SimpleNamespace(musicgpt_base="http://127.0.0.1:9", sunoapi_base="", sunoapi_upload_base="", api_key="k")
+    factory = ClientFactory(key_store=None)
+    monkeypatch.setattr(factory, "local_engine", lambda: started.append(1) or engine)
+    factory.warm_up("musicgpt")
+    assert transport._tls.get(False) is not None and asked == [] and started == []
+    factory.warm_up("local")
+    assert started == [1] and transport._tls.get(True) is not None
+    factory.warm_up("no such engine://")  # a bad setting is left for the first job to report

@@ -51,10 +51,11 @@ def bench_stall(tmp: Path) -> None:
         window.resize(1400, 900)
         window.show()
         keep_event_loop_responsive()  # as the app does once its window is built (ui/app.py)
+        service.factory.warm_up("local")  # as the app does in the background at launch (ui/jobs/feature.py)
         opened: list[object] = []
-        window.document.clip_changed.connect(lambda *_: opened.append(1))
+        window.document.tempo_estimated.connect(lambda *_: opened.append(1))
         window.open_file(song)
-        _spin(app, lambda: opened, 30)
+        _spin(app, lambda: opened, 30)  # the song is open, its beats found: the producer starts sending
         finished: set[str] = set()
         service.job_finished.connect(finished.add)
         meter = StallMeter()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import time
 
@@ -23,8 +22,6 @@ from desktop_app.ui.jobs.engine_dialog import EngineDialog
 from desktop_app.ui.jobs.operation_panel import OperationPanel, credits_from_history
 from desktop_app.ui.jobs.queue_panel import QueuePanel
 from desktop_app.ui.widgets import scrollable
-
-log = logging.getLogger(__name__)
 
 
 class JobsFeature(QObject):
@@ -66,7 +63,7 @@ class JobsFeature(QObject):
         service.job_finished.connect(self._job_finished)
         service.job_failed.connect(self._job_failed)
         QTimer.singleShot(0, self._resume)
-        self._warm_local_engine()
+        self._warm_up()
 
     def engine_name(self) -> str:
         return self.window.settings.get(Options.engine) or "local"
@@ -110,18 +107,13 @@ class JobsFeature(QObject):
         for stop in (self.voices.shutdown, self._tasks.shutdown, self.service.shutdown):
             stop(max(0.0, deadline - time.monotonic()))
 
-    def _warm_local_engine(self) -> None:
-        """Start the local engine in the background now, so the first job does not wait for it."""
-        if self.engine_name() != "local" or os.environ.get("RETAKE_ENGINE_AUTOSTART", "1") == "0":
+    def _warm_up(self) -> None:
+        """Start the local engine and load the HTTP stack in the background now, so the first job sent does
+        neither while the producer waits (``ClientFactory.warm_up``)."""
+        if os.environ.get("RETAKE_ENGINE_AUTOSTART", "1") == "0":
             return
-
-        def start(_task) -> None:
-            try:
-                self.service.factory.local_engine()
-            except Exception:  # the first job will report it properly
-                log.exception("the local engine did not start")
-
-        self._tasks.start(start, name="local-engine-start")
+        engine = self.engine_name()
+        self._tasks.start(lambda _task: self.service.factory.warm_up(engine), name="jobs-warm-up")
 
     # ---------------------------------------------------------------------------------- reactions
     def _resume(self) -> None:
