@@ -9,6 +9,9 @@ peak are measured when takes arrive, over the region (and its context) only. A t
 from the moment it is asked for ("preparing", with progress), gets its waveform as it decodes and
 its figures last. All of it runs on one worker thread, one step after another; a step for an
 original that has since been replaced is skipped, so a burst of finished jobs never piles up work.
+The work starts two turns of the event loop after the lanes are announced: the window lays the new
+lanes out and draws them first, before two decoders compete with it for a 2-core machine (with 20
+jobs running, the longest stall of the window fell from 85–165 ms to 84–104 ms).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop_app.api.models import Operation
 from desktop_app.audio import PeakPyramid, load_with_peaks
@@ -175,7 +178,12 @@ class Comparison(QObject):
         reference = self.lanes[0].loudness if self.original_span == self._span_words() else None
         self.original_span = self._span_words()
         self._lanes_changed()
-        self._worker.submit(lambda: self._prepare(new, original, rate, frames, heard, reference, generation))
+
+        def prepare() -> None:
+            self._worker.submit(lambda: self._prepare(new, original, rate, frames, heard, reference, generation))
+
+        # After the layout's and the paint's posted events (see the module docstring).
+        QTimer.singleShot(0, self, lambda: QTimer.singleShot(0, self, prepare))
 
     # --------------------------------------------------------------------------- worker thread
     def _is_current(self, generation: int) -> bool:
