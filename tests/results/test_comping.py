@@ -188,3 +188,15 @@ def test_without_takes_there_is_no_comp_row_and_no_comp_button(window) -> None:
     comping = window.results.comping
     assert comping.session is None
     assert comping.row.isHidden() and comping.row.mode_button.isHidden()
+
+
+def test_seam_marks_follow_their_lanes_size(results_window, qtbot) -> None:
+    """The marks listen to the lane's ``resized`` signal (a Qt event filter would run Python for every event
+    the lane gets, each a wait for the interpreter while jobs run): a mark past the lane's right edge hides."""
+    results, comping, take_key = _setup(results_window)
+    qtbot.waitUntil(lambda: len(comping._lane_marks[take_key].marks) == 2, timeout=WAIT_MS)
+    view = results.panel.lane_widgets[take_key].view
+    marks = comping._lane_marks[take_key].marks
+    assert all(mark.isVisible() for mark in marks)
+    view.resize(min(mark.x() for mark in marks) - 10, view.height())  # narrower than where the marks sit
+    assert not any(mark.isVisible() for mark in marks)
