@@ -7,8 +7,9 @@ mode are on, and each take's rating. The GUI only draws what this model says.
 Work is in proportion to what is shown. Setting the original measures nothing: loudness and true
 peak are measured when takes arrive, over the region (and its context) only. A take's lane exists
 from the moment it is asked for ("preparing", with progress), gets its waveform as it decodes and
-its figures last. All of it runs on one worker thread, one step after another; a step for an
-original that has since been replaced is skipped, so a burst of finished jobs never piles up work.
+its figures last (services/take_preparation.py). All of it runs on one worker thread, one step after
+another; a step for an original that has since been replaced is skipped, so a burst of finished jobs
+never piles up work.
 The work starts two turns of the event loop after the lanes are announced: the window lays the new
 lanes out and draws them first, before two decoders compete with it for a 2-core machine (with 20
 jobs running, the longest stall of the window fell from 85–165 ms to 84–104 ms).
@@ -19,17 +20,14 @@ from __future__ import annotations
 import contextlib
 import random
 import threading
-import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop_app.api.models import Operation
-from desktop_app.audio import PeakPyramid, load_with_peaks
-from desktop_app.audio.errors import AudioError
+from desktop_app.audio import PeakPyramid
 from desktop_app.audio.splice import splice
 from desktop_app.services.lanes import (
     ORIGINAL,
@@ -41,6 +39,7 @@ from desktop_app.services.lanes import (
     operation_label,
 )
 from desktop_app.services.serial_worker import SerialWorker
+from desktop_app.services.take_preparation import Batch, Delivery, Steps, prepare_takes
 
 __all__ = ["ORIGINAL", "PREPARING", "RATINGS", "READY", "Comparison", "Lane", "TakeSource", "operation_label"]
 
@@ -48,8 +47,6 @@ if TYPE_CHECKING:  # the measuring modules are imported when takes arrive
     from desktop_app.audio.align import Alignment
     from desktop_app.audio.compare import TakeFigures
     from desktop_app.audio.loudness import Loudness
-
-_PROGRESS_INTERVAL_S = 0.25  # a partial waveform 4 times a second: enough to see it come
 
 
 class Comparison(QObject):
@@ -179,8 +176,11 @@ class Comparison(QObject):
         self.original_span = self._span_words()
         self._lanes_changed()
 
+        batch = Batch(new, original, rate, frames, heard, reference, preroll=round(self.context_s[0] * rate))
+        delivery = self._delivery(generation)
+
         def prepare() -> None:
-            self._worker.submit(lambda: self._prepare(new, original, rate, frames, heard, reference, generation))
+            self._worker.submit(lambda: prepare_takes(batch, delivery))
 
         # After the layout's and the paint's posted events (see the module docstring).
         QTimer.singleShot(0, self, lambda: QTimer.singleShot(0, self, prepare))
@@ -196,71 +196,12 @@ class Comparison(QObject):
             if not self._closed and generation == self._generation:
                 self._step.emit((generation, apply))
 
-    def _prepare(self, lanes, original, rate, frames, heard, reference: Loudness | None, generation) -> None:
-        from desktop_app.audio.compare import span_loudness, take_figures
-        from desktop_app.audio.extension import extension_figures
-
-        def decode(lane: Lane) -> np.ndarray | None:
-            if not self._is_current(generation):
-                return None  # a newer original replaced this one: its lanes would be thrown away
-            return self._decode(lane, original, rate, frames, generation)
-
-        try:
-            # Two takes decode at once: decoding, summarising and aligning release the interpreter, so on
-            # two cores the lanes fill in about half the time. Joined here, before anything is measured.
-            with ThreadPoolExecutor(max_workers=min(2, len(lanes)), thread_name_prefix="decode-take") as pool:
-                decoded = [(lane, s) for lane, s in zip(lanes, pool.map(decode, lanes), strict=True) if s is not None]
-            if not self._is_current(generation):
-                return
-            if reference is None:
-                reference = span_loudness(original, rate, frames, heard)
-                measured = reference
-                self._hand_over(generation, lambda: self._set_original_loudness(measured))
-            for lane, samples in decoded:
-                if not self._is_current(generation):
-                    return
-                if lane.is_extension:  # measured over its continuation, against the original before the point
-                    preroll = round(self.context_s[0] * rate)
-                    figures = extension_figures(original, reference, samples, rate, lane.extend_from, preroll)
-                else:
-                    figures = take_figures(original, reference, samples, rate, frames, heard)
-                self._hand_over(generation, lambda lane=lane, figures=figures: self._set_figures(lane, figures))
-        finally:
-            self._hand_over(generation, self._batch_done)
-
-    def _decode(self, lane: Lane, original, rate, frames, generation) -> np.ndarray | None:
-        """Decode and align one take; its lane shows the waveform as it decodes, then the aligned one."""
-        from desktop_app.audio.compare import align_take
-        from desktop_app.audio.extension import align_extension
-
-        last = 0.0
-
-        def report(pyramid: PeakPyramid) -> None:
-            nonlocal last
-            now = time.monotonic()
-            if now - last >= _PROGRESS_INTERVAL_S and not pyramid.complete:
-                last = now
-                fraction = 0.8 * pyramid.ready_frames / max(1, pyramid.frames)
-                self._hand_over(generation, lambda: self._set_progress(lane, fraction, pyramid))
-
-        try:
-            clip, peaks = load_with_peaks(lane.source_path, progress=report)
-        except AudioError as error:
-            message = str(error)
-            self._hand_over(generation, lambda: self._set_failed(lane, message))
-            return None
-        if not self._is_current(generation):
-            return None  # replaced while it decoded: do not spend an alignment on it
-        if lane.is_extension:  # lined up on the music before the point, kept at its own length
-            samples, alignment = align_extension(original, rate, clip.samples, clip.sample_rate, lane.extend_from)
-        else:
-            samples, alignment = align_take(
-                original, rate, clip.samples, clip.sample_rate, *frames, align=not lane.is_whole_track
-            )
-        if samples is not clip.samples:  # moved or conformed: the decoded pyramid no longer lines up
-            peaks = PeakPyramid.from_samples(samples)
-        self._hand_over(generation, lambda: self._set_samples(lane, samples, peaks, alignment))
-        return samples
+    def _delivery(self, generation: int) -> Delivery:
+        steps = Steps(
+            progress=self._set_progress, samples=self._set_samples, original_loudness=self._set_original_loudness,
+            figures=self._set_figures, failed=self._set_failed, done=self._batch_done,
+        )  # fmt: skip
+        return Delivery(lambda: self._is_current(generation), lambda apply: self._hand_over(generation, apply), steps)
 
     # ------------------------------------------------------------------------------ GUI thread
     def _on_step(self, payload) -> None:

@@ -216,7 +216,7 @@ def test_unreadable_take_is_reported(qtbot, takes, tmp_path: Path) -> None:
 def test_takes_for_a_replaced_original_are_dropped_unprocessed(qtbot, takes, monkeypatch) -> None:
     import threading
 
-    from desktop_app.services import comparison as module
+    from desktop_app.services import take_preparation as module
 
     original, paths = takes
     gate, aligned = threading.Event(), []
@@ -245,7 +245,7 @@ def test_a_closed_comparison_hands_nothing_back(qtbot, takes, monkeypatch) -> No
 
     from PySide6.QtCore import QCoreApplication
 
-    from desktop_app.services import comparison as module
+    from desktop_app.services import take_preparation as module
 
     original, paths = takes
     gate = threading.Event()
@@ -268,7 +268,7 @@ def test_a_lane_shows_its_waveform_while_it_decodes(qtbot, takes, monkeypatch) -
     import threading
 
     from desktop_app.audio.peaks import PeakBuilder
-    from desktop_app.services import comparison as module
+    from desktop_app.services import take_preparation as module
 
     original, paths = takes
     gate = threading.Event()
