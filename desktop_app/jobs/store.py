@@ -3,7 +3,7 @@
 Tables: ``jobs`` (operation, engine, parameters, input file + SHA-256, service ids, state, ETA,
 credit estimate, cost, times, error), ``takes`` (file, duration, title, lyrics, timestamped
 lyrics) and ``events`` (an append-only log per job). The schema version lives in
-``PRAGMA user_version``; :data:`MIGRATIONS` upgrades older databases in order and a database
+``PRAGMA user_version``; the migrations of ``jobs/schema.py`` upgrade older databases in order and a database
 from a newer Retake is refused rather than damaged. API keys are never stored here.
 
 ``JobStore(path=None)`` (default ``paths.data_dir()/jobs.sqlite3``) is safe to share between
@@ -26,74 +26,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from desktop_app.jobs.schema import MIGRATIONS, SCHEMA_VERSION
 from desktop_app.jobs.states import JobState
 
 DB_NAME = "jobs.sqlite3"
 
-MIGRATIONS: tuple[str, ...] = (
-    # 1: the first schema
-    """
-    CREATE TABLE jobs (
-        id TEXT PRIMARY KEY,
-        operation TEXT NOT NULL,
-        engine TEXT NOT NULL,
-        params TEXT NOT NULL,
-        input_path TEXT,
-        input_sha256 TEXT,
-        input_duration REAL,
-        out_dir TEXT NOT NULL,
-        state TEXT NOT NULL,
-        task_id TEXT,
-        conversion_ids TEXT NOT NULL DEFAULT '[]',
-        upload_url TEXT,
-        eta_seconds REAL,
-        credit_estimate REAL,
-        cost REAL,
-        service_status TEXT,
-        error_kind TEXT,
-        error_message TEXT,
-        created_at REAL NOT NULL,
-        updated_at REAL NOT NULL,
-        submit_sent_at REAL,
-        submitted_at REAL,
-        finished_at REAL
-    );
-    CREATE INDEX jobs_state ON jobs(state);
-    CREATE TABLE takes (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
-        idx INTEGER NOT NULL,
-        conversion_id TEXT,
-        path TEXT NOT NULL,
-        format TEXT,
-        duration REAL,
-        title TEXT,
-        lyrics TEXT,
-        lyrics_timestamped TEXT,
-        created_at REAL NOT NULL,
-        UNIQUE(job_id, idx)
-    );
-    CREATE TABLE events (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
-        at REAL NOT NULL,
-        kind TEXT NOT NULL,
-        state TEXT,
-        message TEXT,
-        data TEXT
-    );
-    CREATE INDEX events_job ON events(job_id, id);
-    """,
-    # 2: the producer's rating of each take (keep / reject / star), shown in the history
-    """
-    ALTER TABLE takes ADD COLUMN rating TEXT NOT NULL DEFAULT ''
-    """,
-    # 3: when the sunoapi.org upload was made (the service deletes uploads after 3 days)
-    """
-    ALTER TABLE jobs ADD COLUMN uploaded_at REAL
-    """,
-)
-SCHEMA_VERSION = len(MIGRATIONS)
 # Writes that say a paid request has left this machine: they must survive a power cut, or the next start
 # could send the job again.
 _DURABLE_FIELDS = frozenset({"submit_sent_at", "task_id", "conversion_ids"})

@@ -111,7 +111,7 @@ def test_takes_and_events(store: JobStore) -> None:
 
 
 def test_version_1_database_is_upgraded_with_ratings(tmp_path) -> None:
-    from desktop_app.jobs.store import MIGRATIONS
+    from desktop_app.jobs.schema import MIGRATIONS
 
     path = tmp_path / "old.sqlite3"
     db = sqlite3.connect(path)
