@@ -7,6 +7,7 @@ sunoapi.org: JSON, ``Authorization: Bearer <key>``, envelope ``{code, msg, data}
 from __future__ import annotations
 
 import time
+import weakref
 from pathlib import Path
 
 import httpx
@@ -56,6 +57,7 @@ class MusicGPT:
     def __init__(self, base: str, key: str) -> None:
         self.base = base
         self.http = httpx.Client(headers={"Authorization": key}, timeout=30)
+        weakref.finalize(self, self.http.close)  # its sockets close with the test, not at a later collection
 
     def submit(self, path: str, data: dict, audio: Path | None = None) -> httpx.Response:
         if audio is None:
@@ -85,6 +87,7 @@ class SunoApi:
     def __init__(self, base: str, upload_base: str, key: str) -> None:
         self.base, self.upload_base = base, upload_base
         self.http = httpx.Client(headers={"Authorization": f"Bearer {key}"}, timeout=30)
+        weakref.finalize(self, self.http.close)
 
     def upload(self, path: Path, upload_path: str = "user-uploads") -> dict:
         with path.open("rb") as f:
