@@ -150,7 +150,7 @@ class ClientFactory:
             if self._transport is None:
                 AbortableTransport(verify=tls_context(loopback_only=local)).close()
         except Exception as error:
-            log.info("warming up %s: %s (the first job will say)", engine, error)
+            log.warning("warming up %s: %s (the first job will say)", engine, error)
 
     def close(self) -> None:
         with self._lock:
