@@ -225,8 +225,6 @@ class Comping(QObject):
     def _lane_mouse(self, view: QObject, event: QMouseEvent) -> bool:
         """A lane's press, move or release (its view's ``mouse_interceptor``); True when a comp drag used it."""
         kind = event.type()
-        if kind not in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.MouseButtonRelease):
-            return False
         key = self._views.get(view)
         if key is None or self.session is None:
             return False

@@ -244,11 +244,11 @@ class WaveformView(QWidget):
         painter.setPen(GUIDE)
         painter.drawText(QPointF(x + 5, self.height() - 20), f"snap: {label}")
 
-    # -- mouse --------------------------------------------------------------------------------------
-
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.resized.emit()
+
+    # -- mouse --------------------------------------------------------------------------------------
 
     def _intercepted(self, event: QMouseEvent) -> bool:
         return self.mouse_interceptor is not None and self.mouse_interceptor(self, event)
