@@ -15,7 +15,7 @@ from enum import StrEnum
 from urllib.parse import urlsplit
 
 from desktop_app.api.errors import EngineMismatchError, InsecureEngineError
-from desktop_app.api.models import Operation
+from desktop_app.api.operations import Operation
 
 MUSICGPT_BASE = "https://api.musicgpt.com/api/public/v1"
 SUNOAPI_BASE = "https://api.sunoapi.org"

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, fields
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from desktop_app.api.errors import FieldProblem, InvalidRequestError
+from desktop_app.api.operations import Operation
 
 MAX_LYRICS = 2000
 MAX_SECTION_LYRICS = 3000  # lyrics_section_to_extend (docs); lyrics_section_to_replace is held to MAX_LYRICS
@@ -47,57 +47,6 @@ DEFAULT_ADD_VOCALS_MODEL = "V4_5PLUS"
 # the address is a placeholder, not one the app owns. Whether an undeliverable callback makes the
 # record say CALLBACK_EXCEPTION is unverified; a record that does and still holds audio is delivered.
 NO_CALLBACK_URL = "https://callback.example.invalid/retake-polls"
-
-
-class Operation(StrEnum):
-    INPAINT = "inpaint"
-    REMIX = "remix"
-    SING_OVER = "sing_over"
-    COVER = "cover"
-    ADD_VOCALS = "add_vocals"
-    EXTEND = "extend"
-
-    @property
-    def service(self) -> str:
-        """Which contract carries it: "musicgpt" or "sunoapi"."""
-        return "sunoapi" if self is Operation.ADD_VOCALS else "musicgpt"
-
-    @property
-    def path(self) -> str:
-        return _PATHS[self]
-
-    @property
-    def conversion_type(self) -> str | None:
-        return _CONVERSION_TYPES.get(self)
-
-    @property
-    def label(self) -> str:
-        return _LABELS[self]
-
-
-_PATHS = {
-    Operation.INPAINT: "/inpaint",
-    Operation.REMIX: "/Remix",
-    Operation.SING_OVER: "/sing_over_instrumental",
-    Operation.COVER: "/Cover",
-    Operation.ADD_VOCALS: "/api/v1/generate/add-vocals",
-    Operation.EXTEND: "/extend",
-}
-_CONVERSION_TYPES = {
-    Operation.INPAINT: "INPAINT",
-    Operation.REMIX: "REMIX",
-    Operation.SING_OVER: "SING_OVER_INSTRUMENTAL",
-    Operation.COVER: "COVER",
-    Operation.EXTEND: "EXTEND",
-}
-_LABELS = {
-    Operation.INPAINT: "Inpaint",
-    Operation.REMIX: "Remix",
-    Operation.SING_OVER: "Sing over instrumental",
-    Operation.COVER: "Cover",
-    Operation.ADD_VOCALS: "Add vocals",
-    Operation.EXTEND: "Extend",
-}
 
 
 def format_number(value: float) -> str:

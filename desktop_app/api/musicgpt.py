@@ -30,7 +30,8 @@ from typing import Any
 import httpx
 
 from desktop_app.api.errors import MUSICGPT
-from desktop_app.api.models import AddVocalsRequest, Operation, ServiceRequest
+from desktop_app.api.models import AddVocalsRequest, ServiceRequest
+from desktop_app.api.operations import Operation
 from desktop_app.api.results import (
     HistoryEntry,
     JobStatus,

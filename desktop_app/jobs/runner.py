@@ -18,7 +18,8 @@ leaves the job STALLED with a countdown (RETRY events) and goes on when the limi
 A job that has service ids is only ever polled, never submitted again — after a crash, a kill, a
 cancel or a failure. A job whose paid request was fully sent but never answered is looked up in
 MusicGPT's history (``GET /byUser``) and followed when found; otherwise it is held
-(:class:`InterruptedSubmitError`) unless ``resubmit=True``. Takes come from the WAV link, else the
+(:class:`InterruptedSubmitError`) unless ``resubmit=True``. The submit and poll steps live in
+``submit.py`` and ``polling.py``. Takes come from the WAV link, else the
 MP3 link (``retention.py``); a job whose files are all gone says so once. Each ``run`` builds its own clients
 (one ``httpx.Client`` per call, so per thread) through ``client_factory(engine_name)``.
 """
@@ -38,19 +39,18 @@ from desktop_app.api.errors import (
     DownloadError,
     ExpiredFileError,
     InterruptedSubmitError,
-    JobFailedError,
-    MalformedResponseError,
-    RateLimitError,
     ServiceError,
 )
 from desktop_app.api.limits import MB, UPLOAD_MP3_ABOVE_MB
-from desktop_app.api.models import Operation, ServiceRequest, request_from_params
-from desktop_app.api.results import JobStatus, Progress, TakeResult
+from desktop_app.api.models import ServiceRequest, request_from_params
+from desktop_app.api.operations import Operation
+from desktop_app.api.results import JobStatus, TakeResult
 from desktop_app.api.retry import RetryPolicy, call_with_retry
 from desktop_app.jobs.download import DEFAULT_MAX_BYTES, DownloadedTake, download_take
 from desktop_app.jobs.drafts import draft_job, store_draft
 from desktop_app.jobs.events import EventCallback, EventKind, JobEvent
 from desktop_app.jobs.poll_scheduler import PollBudget, PollSchedule, shared_budget
+from desktop_app.jobs.polling import poll_until_finished
 from desktop_app.jobs.retention import files_gone, links_in_order
 from desktop_app.jobs.states import JobState, ResumeAction, Trigger, next_state, resume_action
 from desktop_app.jobs.store import JobRecord, JobStore, TakeRecord
@@ -62,11 +62,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# A finished sunoapi.org record may list a track before its audioUrl is filled: poll it this many
-# more times before saying so.
-MAX_POLLS_WITHOUT_AUDIO = 20
-# After a poll's own retries run out on a rate limit the job waits (STALLED) and polls again.
-RATE_LIMIT_WAIT = (15.0, 300.0)  # first wait, longest wait (when the service gives no Retry-After)
 # Byte progress of an upload or download reaches the window at most ten times a second (smooth enough).
 BYTES_REPORT_INTERVAL = 0.1
 
@@ -248,7 +243,7 @@ class JobRun:
                     return self.store.get(job.id)  # another process claimed it
                 if self.job.state is JobState.STALLED:
                     self.to(Trigger.KEEP_WAITING, "Waiting for the service again")
-                status = self._poll(clients)
+                status = poll_until_finished(self, clients)
                 if status is None:
                     return self.job  # stalled
                 self._download(clients, status)
@@ -285,102 +280,6 @@ class JobRun:
 
     def on_retry(self, error: ServiceError, delay: float, attempt: int) -> None:
         self.emit(EventKind.RETRY, error=error, delay=delay, message=str(error))
-
-    # -------------------------------------------------------------------------------------- poll
-    def _budget(self) -> PollBudget | None:
-        """The shared budget this job's polls draw on (none for the engine on this computer)."""
-        if self._is_local():
-            return None
-        return self.runner.sunoapi_budget if self.operation.service == "sunoapi" else self.runner.budget
-
-    def _status(self, clients) -> JobStatus:
-        budget = self._budget()
-        if budget is not None and not budget.acquire(self.cancel):
-            raise CancelledError()
-        if self.operation.service == "sunoapi":
-            return clients.sunoapi.status(self.job.task_id, cancel=self.cancel, on_retry=self.on_retry)
-        return clients.musicgpt.status(
-            self.operation, self.job.task_id, self.job.conversion_ids, cancel=self.cancel, on_retry=self.on_retry
-        )
-
-    def _is_local(self) -> bool:
-        from desktop_app.api.engines import EngineKind, parse_engine
-
-        return parse_engine(self.job.engine).kind is EngineKind.LOCAL
-
-    def _wait_out_rate_limit(self, error: RateLimitError, streak: int) -> None:
-        """The poll's own retries ran out on a rate limit: the paid job is not failed. It waits
-        (STALLED, with a countdown), and every other job's polls wait with it (the shared budget)."""
-        low, high = RATE_LIMIT_WAIT
-        delay = error.retry_after if error.retry_after is not None else min(high, low * 2 ** (streak - 1))
-        delay = min(max(delay, 0.0), high)
-        budget = self._budget()
-        if budget is not None:
-            budget.defer(delay)
-        message = f"{error.service or 'The service'} is limiting requests; asking again in {delay:.0f} s"
-        if self.job.state is JobState.STALLED:
-            self.store.log_event(self.job.id, "rate_limited", None, message)
-        else:
-            self.to(Trigger.TIMEOUT, message)
-        self.emit(EventKind.RETRY, error=error, delay=delay, message=message)
-        if self.runner.wait(self.cancel, delay) or self.cancel.is_set():
-            raise CancelledError()
-
-    def _poll(self, clients) -> JobStatus | None:
-        local = self._is_local()
-        schedule = self.settings.local_schedule if local else self.settings.schedule
-        clock = self.runner.clock
-        deadline = clock() + self.settings.poll_timeout
-        eta_left = None
-        if self.job.eta_seconds is not None and self.job.submitted_at is not None:
-            eta_left = self.job.eta_seconds - (time.time() - self.job.submitted_at)
-        delay = schedule.first_delay(eta_left) if self.job.state is JobState.SUBMITTED else schedule.min_interval
-        delay = min(delay, max(0.0, deadline - clock()))
-        last_status, unchanged = self.job.service_status, 0
-        limited, without_audio = 0, 0
-        while True:
-            if self.runner.wait(self.cancel, delay) or self.cancel.is_set():
-                raise CancelledError()
-            try:
-                status = self._status(clients)
-            except RateLimitError as error:
-                limited += 1
-                self._wait_out_rate_limit(error, limited)
-                delay = 0.0
-                continue
-            if limited:
-                limited = 0
-                self.to(Trigger.KEEP_WAITING, "The service answers again")
-            if status.cost is not None and status.cost != self.job.cost:
-                self.job = self.store.update(self.job.id, cost=status.cost)
-                self.emit(EventKind.CREDITS, cost=status.cost, credit_estimate=self.job.credit_estimate)
-            if status.raw_status != last_status:
-                self.job = self.store.update(self.job.id, service_status=status.raw_status)
-                self.store.log_event(self.job.id, "service_status", None, status.raw_status)
-                self.emit(EventKind.STATUS, message=status.raw_status)
-                last_status, unchanged = status.raw_status, 0
-            else:
-                unchanged += 1
-            if status.progress is Progress.FAILED:
-                reason = status.message or f"status {status.raw_status}"
-                raise JobFailedError(f"The service could not finish this job: {reason}", detail=status.message)
-            if status.progress is Progress.COMPLETED:
-                self.to(Trigger.POLL_COMPLETED, "Finished; downloading the takes")
-                return status
-            if status.extra.get("audio_missing"):
-                without_audio += 1
-                if without_audio > MAX_POLLS_WITHOUT_AUDIO:
-                    raise MalformedResponseError(
-                        f"The service reported this job finished but sent no audio link after {without_audio} "
-                        "asks. Try again later: the job is kept and will only be polled, never paid again."
-                    )
-            if self.job.state is not JobState.RUNNING:
-                self.to(Trigger.POLL_PENDING, "The service is working on it")
-            if clock() >= deadline:
-                minutes = self.settings.poll_timeout / 60
-                self.to(Trigger.TIMEOUT, f"Still running after {minutes:.0f} min — keep waiting?")
-                return None
-            delay = min(schedule.next_delay(unchanged), max(0.0, deadline - clock()))
 
     # ---------------------------------------------------------------------------------- download
     def _fetch_take(self, clients, take: TakeResult, position: int) -> DownloadedTake:

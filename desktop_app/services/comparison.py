@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop_app.api.models import Operation
+from desktop_app.api.operations import Operation
 from desktop_app.audio import PeakPyramid
 from desktop_app.audio.splice import splice
 from desktop_app.services.lanes import (

@@ -8,7 +8,7 @@ from datetime import datetime
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 
 from desktop_app.api.engines import parse_engine
-from desktop_app.api.models import Operation
+from desktop_app.api.operations import Operation
 from desktop_app.jobs.states import JobState
 from desktop_app.jobs.store import JobRecord
 from desktop_app.services.jobs_service import JobsService

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from desktop_app.api.models import Operation
+from desktop_app.api.operations import Operation
 from desktop_app.audio.peaks import PeakPyramid
 from desktop_app.jobs.store import Rating
 

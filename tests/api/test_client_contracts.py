@@ -9,15 +9,9 @@ from pathlib import Path
 import pytest
 
 from desktop_app.api.errors import CancelledError, MalformedResponseError
-from desktop_app.api.models import (
-    AddVocalsRequest,
-    CoverRequest,
-    InpaintRequest,
-    Operation,
-    RemixRequest,
-    SingOverRequest,
-)
+from desktop_app.api.models import AddVocalsRequest, CoverRequest, InpaintRequest, RemixRequest, SingOverRequest
 from desktop_app.api.musicgpt import MusicGPTClient, clear_voice_cache
+from desktop_app.api.operations import Operation
 from desktop_app.api.results import Progress
 from desktop_app.api.retry import RetryPolicy
 from desktop_app.api.sunoapi import SunoApiClient

@@ -12,7 +12,7 @@ import pytest
 from desktop_app.api.engines import REAL_ENDPOINTS, Endpoints, EngineKind, check_base_url, endpoints_for, parse_engine
 from desktop_app.api.errors import EngineMismatchError, InsecureEngineError, MissingKeyError
 from desktop_app.api.keys import KeySource, KeyStore, resolve_api_key
-from desktop_app.api.models import Operation
+from desktop_app.api.operations import Operation
 from desktop_app.api.redact import MASK, install_log_redaction, redact, redact_headers, register_secret
 from desktop_app.api.upload import safe_file_name
 

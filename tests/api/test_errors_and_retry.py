@@ -8,8 +8,9 @@ import httpx
 import pytest
 
 from desktop_app.api import errors as e
-from desktop_app.api.models import AddVocalsRequest, Operation, RemixRequest
+from desktop_app.api.models import AddVocalsRequest, RemixRequest
 from desktop_app.api.musicgpt import MusicGPTClient
+from desktop_app.api.operations import Operation
 from desktop_app.api.retry import RetryPolicy, call_with_retry, parse_retry_after
 from desktop_app.api.sunoapi import SunoApiClient
 from tests.support.fake_services import MUSICGPT, SUNO, UPLOAD, FakeServices

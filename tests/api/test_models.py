@@ -12,12 +12,12 @@ from desktop_app.api.models import (
     AddVocalsRequest,
     CoverRequest,
     InpaintRequest,
-    Operation,
     RemixRequest,
     SingOverRequest,
     format_number,
     request_from_params,
 )
+from desktop_app.api.operations import Operation
 
 URL = "https://mybucket.s3.amazonaws.com/song.mp3"
 

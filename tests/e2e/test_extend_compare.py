@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop_app.api.models import Operation
+from desktop_app.api.operations import Operation
 from desktop_app.audio import load
 from desktop_app.jobs.states import JobState
 from desktop_app.services.comparison import READY

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from desktop_app.api.models import Operation
+from desktop_app.api.operations import Operation
 from desktop_app.jobs.states import JobState
 from tests.support.sending import send_and_wait
 from tests.support.songs import write_beat_song

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtTest import QTest
 
-from desktop_app.api.models import Operation
+from desktop_app.api.operations import Operation
 from tests.support.gestures import drag, mouse
 from tests.support.songs import BPM, DOWNBEAT
 

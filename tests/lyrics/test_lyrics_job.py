@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtTest import QTest
 
-from desktop_app.api.models import Operation
+from desktop_app.api.operations import Operation
 from tests.support import WAIT_MS
 from tests.support.gestures import mouse
 from tests.support.sending import send_and_wait

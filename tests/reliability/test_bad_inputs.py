@@ -663,7 +663,7 @@ FORM_ROWS = [
                          ids=[r[0] for r in FORM_ROWS])  # fmt: skip
 def test_bad_form_field_in_the_window(window, operation: str, field: str, value, words, held) -> None:
     """The form refuses, next to the field, what the service would refuse; spin boxes hold their range."""
-    from desktop_app.api.models import Operation
+    from desktop_app.api.operations import Operation
 
     op = Operation(operation)
     panel = window.jobs.panel

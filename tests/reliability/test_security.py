@@ -25,7 +25,8 @@ from hypothesis import strategies as st
 from desktop_app.api.engines import EngineKind, EngineSpec, parse_engine
 from desktop_app.api.errors import InsecureEngineError
 from desktop_app.api.keys import KeyStore
-from desktop_app.api.models import Operation, RemixRequest
+from desktop_app.api.models import RemixRequest
+from desktop_app.api.operations import Operation
 from desktop_app.api.upload import safe_file_name
 from desktop_app.engine import LocalEngine
 from desktop_app.jobs.clients import ClientFactory

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop_app.api.models import Operation
+from desktop_app.api.operations import Operation
 from desktop_app.jobs.states import JobState
 from tests.support.sending import send_and_wait
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from desktop_app.api.models import Operation
+from desktop_app.api.operations import Operation
 from desktop_app.services.settings import Options
 from tests.support import WAIT_MS
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from desktop_app.api.models import Operation
+from desktop_app.api.operations import Operation
 
 
 def _panel(win):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop_app.api.models import Operation
+from desktop_app.api.operations import Operation
 from desktop_app.jobs.states import JobState
 from desktop_app.services.jobs_model import COLUMNS
 from tests.support import WAIT_MS

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 from pytestqt.exceptions import TimeoutError as WaitTimeout
 
-from desktop_app.api.models import Operation
+from desktop_app.api.operations import Operation
 from desktop_app.services.settings import Settings
 from desktop_app.ui.jobs.specs import OPERATION_ORDER
 from desktop_app.ui.widgets import ElidedLabel

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QSystemTra
 
 from desktop_app.api.errors import InvalidRequestError, ServiceError
 from desktop_app.api.keys import KeyStore
-from desktop_app.api.models import Operation
+from desktop_app.api.operations import Operation
 from desktop_app.jobs.runner import RunnerSettings
 from desktop_app.jobs.states import JobState
 from desktop_app.paths import config_dir

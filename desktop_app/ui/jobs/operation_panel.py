@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 
 from desktop_app.api.engines import EngineKind, EngineSpec, parse_engine
 from desktop_app.api.errors import FieldProblem, ServiceError
-from desktop_app.api.models import REQUEST_TYPES, Operation, ServiceRequest
+from desktop_app.api.models import REQUEST_TYPES, ServiceRequest
+from desktop_app.api.operations import Operation
 from desktop_app.services.document import Document
 from desktop_app.services.settings import Options, Settings
 from desktop_app.services.voices import VoiceLoader

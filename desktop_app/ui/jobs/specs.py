@@ -8,8 +8,8 @@ from desktop_app.api.models import (
     MAX_ADD_VOCALS_TITLE,
     MAX_LYRICS,
     MAX_SECTION_LYRICS,
-    Operation,
 )
+from desktop_app.api.operations import Operation
 from desktop_app.ui.jobs.fields import FieldSpec
 
 GENDER = FieldSpec(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtWidgets import QMainWindow
 
-from desktop_app.api.models import Operation
+from desktop_app.api.operations import Operation
 from desktop_app.lyrics import LyricsEdit
 from desktop_app.services.lyrics import SongLyrics
 from desktop_app.ui.lyrics.lane import LyricsLane

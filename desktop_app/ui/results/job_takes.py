@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QMainWindow
 
 from desktop_app.api.engines import parse_engine
 from desktop_app.api.errors import ServiceError
-from desktop_app.api.models import Operation
+from desktop_app.api.operations import Operation
 from desktop_app.audio import load
 from desktop_app.audio.errors import AudioError
 from desktop_app.jobs.store import JobRecord, JobStore
