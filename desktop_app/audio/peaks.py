@@ -55,6 +55,16 @@ class PeakPyramid:
     def complete(self) -> bool:
         return self.ready_frames >= self.frames
 
+    def peak(self) -> float:
+        """The largest absolute sample value decoded so far, over all channels (0.0 for silence)."""
+        blocks = -(-self.ready_frames // BASE_BLOCK)
+        top = self.levels - 1  # its blocks cover the whole song: a handful of numbers to read
+        blocks = -(-blocks // (1 << top))
+        with np.errstate(invalid="ignore"):
+            ends = np.concatenate([self.mins[top][:, :blocks].ravel(), self.maxs[top][:, :blocks].ravel()])
+        ends = np.abs(ends[np.isfinite(ends)])
+        return float(ends.max()) if ends.size else 0.0
+
     def is_finite(self) -> bool:
         """True when no decoded sample is NaN or infinite (min/max propagate both into level 0)."""
         blocks = -(-self.ready_frames // BASE_BLOCK)

@@ -161,3 +161,13 @@ def test_progressive_loading_of_a_long_file(tmp_path: Path):
 def test_columns_reject_a_nonsense_zoom(pyramid: PeakPyramid):
     with pytest.raises(ValueError):
         pyramid.columns(0, 0, 0.0, 10)
+
+
+def test_peak_is_the_largest_absolute_sample_of_what_is_decoded():
+    samples = _noise(BASE_BLOCK * 5000, 2) * 0.01
+    samples[BASE_BLOCK * 3000 + 7, 1] = -0.25  # the loudest sample, negative, late, right channel
+    assert PeakPyramid.from_samples(samples).peak() == pytest.approx(0.25)
+    builder = PeakBuilder(samples)
+    builder.add(0, BASE_BLOCK * 1000)
+    assert builder.pyramid.peak() == pytest.approx(np.abs(samples[: BASE_BLOCK * 1000]).max())
+    assert PeakPyramid.from_samples(np.zeros((1000, 1), np.float32)).peak() == 0.0

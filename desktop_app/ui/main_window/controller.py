@@ -142,6 +142,8 @@ class EditorController(QObject):
         self.editor.set_pyramid(doc.peaks, doc.sample_rate)
         # An edit of the same song (a splice) keeps the playhead where it is; a new song starts at 0.
         edited = doc.replacing_audio
+        if not edited and doc.peaks is not None:  # a quiet song must not open as a flat line
+            self.editor.timeline.fit_level(doc.peaks.peak())
         self.player.set_source(doc.clip.samples, doc.sample_rate, keep_position=edited)
         self.actions.set_song_actions_enabled(True)
         self._tempo_changed()

@@ -72,11 +72,12 @@ class OverviewStrip(QWidget):
         pyr = self.pyramid
         # The time axis may reach past the song (an extend take being compared): draw on the axis, not the song.
         span = max(self.timeline.frames, pyr.frames) if pyr else 0
-        key = (pyr, pyr.ready_frames if pyr else 0, span, w, h, dpr)  # pyr, not id(pyr): ids are reused
+        gain = self.timeline.amplitude_gain  # the lanes' vertical zoom: a quiet song is a shape here too
+        key = (pyr, pyr.ready_frames if pyr else 0, span, w, h, dpr, gain)  # pyr, not id(pyr): ids are reused
         if key != self._cache_key or self._cache is None:
             fpp = (span / w) if pyr else 1.0
             channels = tuple(range(pyr.channels)) if pyr else (0,)
-            layer = render_waveform(pyr, [Lane(channels, "", 2, h - 4)], 0.0, fpp, w, h, self._palette)
+            layer = render_waveform(pyr, [Lane(channels, "", 2, h - 4)], 0.0, fpp, w, h, self._palette, gain=gain)
             self._cache = QPixmap.fromImage(layer.image)
             self._cache.setDevicePixelRatio(dpr)
             self._cache_key = key

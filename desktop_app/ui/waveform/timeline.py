@@ -9,10 +9,14 @@ logical pixels. ``frames_per_pixel`` below 1 means several pixels per sample (sa
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QObject, Signal
 
 MAX_PIXELS_PER_FRAME = 32.0  # deepest zoom: one sample every 32 px
 ZOOM_STEP = 1.5
+AMPLITUDE_ZOOM_STEP_DB = 3.0  # one Alt+wheel notch; a quiet song opens at a zoom in these steps
+QUIET_SONG_HEADROOM_DB = 12.0  # a song peaking lower fills under a quarter of its lanes: it opens zoomed
 
 
 class TimelineView(QObject):
@@ -57,6 +61,17 @@ class TimelineView(QObject):
         if db != self.amplitude_zoom_db:
             self.amplitude_zoom_db = db
             self.changed.emit()
+
+    def fit_level(self, peak: float) -> None:
+        """Open a song at a vertical zoom that shows it. ``peak`` is its loudest sample (linear). A song
+        peaking under −12 dBFS would fill less than a quarter of the lanes: it opens zoomed so its peak lands
+        within 3 dB of the lanes' edge (−30 dBFS opens at +27 dB instead of as a flat line). Louder songs
+        open at +0 dB. The scale beside the lanes names the real levels either way."""
+        headroom_db = -20 * math.log10(min(peak, 1.0)) if peak > 0.0 else 0.0  # silence: nothing to show
+        if headroom_db < QUIET_SONG_HEADROOM_DB:
+            self.set_amplitude_zoom_db(0.0)
+        else:
+            self.set_amplitude_zoom_db(AMPLITUDE_ZOOM_STEP_DB * math.floor(headroom_db / AMPLITUDE_ZOOM_STEP_DB))
 
     # -- mapping --------------------------------------------------------------------------------
 

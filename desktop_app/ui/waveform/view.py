@@ -24,7 +24,7 @@ from desktop_app.services.region import Region
 from desktop_app.ui.waveform.layers import LABEL, LayerSpec, layer_renderer, render_layer
 from desktop_app.ui.waveform.region_drag import RegionDrag, SnapSettings
 from desktop_app.ui.waveform.render import RenderedLayer, default_palette, lane_layout
-from desktop_app.ui.waveform.timeline import TimelineView
+from desktop_app.ui.waveform.timeline import AMPLITUDE_ZOOM_STEP_DB, TimelineView
 
 REGION_FILL = QColor(255, 196, 61, 46)
 REGION_EDGE = QColor("#ffc43d")
@@ -306,7 +306,7 @@ class WaveformView(QWidget):
         if not steps or not self.timeline.frames:
             return
         if event.modifiers() & Qt.KeyboardModifier.AltModifier:  # vertical zoom, every view on this timeline
-            self.timeline.set_amplitude_zoom_db(self.timeline.amplitude_zoom_db + 3.0 * steps)
+            self.timeline.set_amplitude_zoom_db(self.timeline.amplitude_zoom_db + AMPLITUDE_ZOOM_STEP_DB * steps)
         elif event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             self.timeline.zoom(1.25**steps, event.position().x())
         else:
