@@ -108,6 +108,20 @@ class WorkingVersion(QObject):
         clip = self._document.clip
         return clip is not None and self.source_samples is not None and clip.samples is not self.source_samples
 
+    def version_at(self, path: Path) -> tuple[np.ndarray, PeakPyramid | None] | None:
+        """The samples and pyramid of the working version saved at ``path`` while they are in memory: the
+        version in the editor, or one the undo history holds (a job sent before the latest splice)."""
+        if self.path is not None and path == self.path:
+            return self._document.clip.samples, self._document.peaks
+        stack = self._document.undo_stack
+        for index in range(stack.count()):
+            command = stack.command(index)
+            if isinstance(command, ReplaceAudioCommand):
+                for samples, peaks, saved_at in (command.new_state, command.old_state):
+                    if saved_at is not None and saved_at == path:
+                        return samples, peaks
+        return None
+
     def close(self) -> None:
         with self._lock:
             self._closed = True

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMainWindow
 
 from desktop_app.api.engines import parse_engine
 from desktop_app.api.errors import ServiceError
 from desktop_app.api.operations import Operation
-from desktop_app.audio import load
-from desktop_app.audio.errors import AudioError
+from desktop_app.audio import PeakPyramid, load
 from desktop_app.jobs.store import JobRecord, JobStore
 from desktop_app.services.comparison import Comparison, TakeSource
 from desktop_app.services.jobs_model import job_title
+from desktop_app.services.tasks import Tasks
 from desktop_app.services.working_version import is_working_file_of
 
 
@@ -36,6 +37,8 @@ class JobTakes(QObject):
         self.latest_sent: str | None = None  # the job the producer sent last (their next takes to compare)
         self._pending_job: str | None = None  # to show once its song has opened
         self._input_of: Path | None = None
+        self._decoded_input: tuple[Path, np.ndarray] | None = None  # the earlier working version read last
+        self._tasks = Tasks("job-takes", self)
         self._source_path: Path | None = None
 
     def _say(self, text: str, ms: int = 8000) -> None:
@@ -43,6 +46,7 @@ class JobTakes(QObject):
 
     def show_job(self, job_id: str) -> bool:
         """Bring a finished job's takes in as lanes (opening its song first if another is open)."""
+        self._tasks.forget("input")  # a version still being read for another job is no longer wanted
         job = self.store.get(job_id)
         takes = [t for t in self.store.takes(job_id) if t.path.exists()]
         if not takes:
@@ -60,12 +64,16 @@ class JobTakes(QObject):
             region = (float(job.params["replace_start_at"]), float(job.params["replace_end_at"]))
             self.document.region.set_range(*region, text="Region of the job")
         # An extend job's takes are compared from its point on (it has no region: the take outlasts the song).
-        after = float(job.params["extend_after"]) if job.operation == "extend" else None
+        after = float(job.params["extend_after"]) if Operation(job.operation) is Operation.EXTEND else None
         compared_from = (self.comparison.region, self.comparison.extend_after)
         stale = len(self.comparison.lanes) <= 1 or compared_from != (region, after)
+        reset = stale or self._input_of != job.input_path
+        if reset and self._original_of(job) is None:
+            self._decode_input(job)  # an earlier working version: read in the background, then shown
+            return True
         with self.comparison.one_change():  # the lanes are rebuilt once, with the new takes in
-            if (stale or self._input_of != job.input_path) and not self._reset(job, region, after):
-                return False
+            if reset:
+                self._reset(job, region, after)
             self.job = job
             label = engine_label(job.engine)
             title = job_title(job)
@@ -89,23 +97,49 @@ class JobTakes(QObject):
         self._say(f"Takes ready: {job_title(job)}. Double-click it in the queue or the history to compare them.")
         return False
 
-    def _reset(self, job: JobRecord, region, extend_after: float | None = None) -> bool:
-        """Lane 0 is what the job was made from: the song as opened, or a working version of it."""
+    def _original_of(self, job: JobRecord) -> tuple[np.ndarray, PeakPyramid | None] | None:
+        """The audio ``job`` was made from when it is in memory (None when it must be read from disk): the
+        song as opened, a working version the editor or its undo history holds, or one read before."""
         working = self.document.working
-        original = working.source_samples if working.source_samples is not None else self.document.clip.samples
-        peaks = working.source_peaks
-        if job.input_path is not None and job.input_path != self.document.path:
-            try:
-                original = load(job.input_path).samples
-            except AudioError as error:
-                self._say(str(error), 10000)
-                return False
-            peaks = None
+        if job.input_path is None or job.input_path == self.document.path:
+            if working.source_samples is not None:
+                return working.source_samples, working.source_peaks
+            return self.document.clip.samples, self.document.peaks
+        kept = working.version_at(job.input_path)  # the usual loop: splice, send, compare again
+        if kept is not None:
+            return kept
+        if self._decoded_input is not None and self._decoded_input[0] == job.input_path:
+            return self._decoded_input[1], None
+        return None
+
+    def _decode_input(self, job: JobRecord) -> None:
+        """Read an earlier working version off the GUI thread (a long song takes seconds), then show the job."""
+        path, job_id = job.input_path, job.id
+        assert path is not None  # _original_of answers for a job without an input file
+        if not path.exists():  # a working version in the cache, cleared since
+            self._say(f"The version of the song “{job_title(job)}” was made from is no longer on disk, so its "
+                      "takes cannot be compared with it.", 10000)  # fmt: skip
+            return
+        self._say(f"Reading the version of the song “{job_title(job)}” was made from…", 0)
+
+        def decoded(samples: np.ndarray) -> None:
+            self._decoded_input = (path, samples)
+            self.window.statusBar().clearMessage()
+            self.show_job(job_id)
+
+        self._tasks.start(
+            lambda _task: load(path).samples, key="input", name="job-input",
+            on_result=decoded, on_error=lambda error: self._say(str(error), 10000),
+        )  # fmt: skip
+
+    def _reset(self, job: JobRecord, region, extend_after: float | None = None) -> None:
+        """Lane 0 is what the job was made from: the song as opened, or a working version of it."""
+        original = self._original_of(job)
+        assert original is not None  # show_job reads it first when it is not in memory
         self._input_of = job.input_path
-        self.comparison.set_original(original, self.document.sample_rate, peaks)
+        self.comparison.set_original(original[0], self.document.sample_rate, original[1])
         self.comparison.set_region(region)
         self.comparison.set_extend_after(extend_after)
-        return True
 
     def song_changed(self) -> bool:
         """A song was opened (not an edit): a new comparison; then the job that was waiting for it, if any.
@@ -116,6 +150,8 @@ class JobTakes(QObject):
             self._source_path = doc.path
             self.job = None
             self._input_of = None
+            self._decoded_input = None
+            self._tasks.forget("input")
             self.comparison.set_original(doc.clip.samples, doc.sample_rate, doc.peaks)
             self.comparison.set_region(None)
             self.comparison.set_extend_after(None)
