@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from datetime import datetime
 
@@ -80,14 +81,13 @@ class JobsModel(QAbstractTableModel):
         if role == PROGRESS_ROLE and column == "Progress":
             return self._fraction(job)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return job.error_message or self.service.progress(job.id).last_message or job.state.label
+            return job.error_message or self._live_state(job) or job.state.label
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         return self._text(job, column)
 
     # ---------------------------------------------------------------------------------- helpers
     def _text(self, job: JobRecord, column: str) -> str:
-        progress = self.service.progress(job.id)
         if column == "Job":
             return job_title(job)
         if column == "Engine":
@@ -95,9 +95,7 @@ class JobsModel(QAbstractTableModel):
         if column == "State":
             if job.state is JobState.FAILED and job.error_message:
                 return f"Failed: {job.error_message}"
-            return (
-                progress.last_message if self.service.is_active(job.id) and progress.last_message else job.state.label
-            )
+            return self._live_state(job) or job.state.label
         if column == "Progress":
             fraction = self._fraction(job)
             return "" if fraction < 0 else f"{fraction * 100:.0f}%"
@@ -112,6 +110,18 @@ class JobsModel(QAbstractTableModel):
         if column == "Started":
             return datetime.fromtimestamp(job.created_at).strftime("%H:%M:%S")
         return ""
+
+    def _live_state(self, job: JobRecord) -> str:
+        """What a running job is doing now: waiting to try again (with a countdown), or its last message."""
+        if not self.service.is_active(job.id):
+            return ""
+        progress = self.service.progress(job.id)
+        if progress.retry_deadline is not None:
+            left = progress.retry_deadline - time.monotonic()
+            if left > 0:
+                reason = f": {progress.retry_reason}" if progress.retry_reason else ""
+                return f"Trying again in {_clock(math.ceil(left))}{reason}"
+        return progress.last_message
 
     def _fraction(self, job: JobRecord) -> float:
         progress = self.service.progress(job.id)
@@ -137,7 +147,7 @@ class JobsModel(QAbstractTableModel):
         left = deadline - time.monotonic()
         if left <= 0:
             return "any moment"
-        return f"{int(left) // 60}:{int(left) % 60:02d}"
+        return _clock(left)
 
     def _job_added(self, job_id: str) -> None:
         """A new job goes on top (newest first) without reading the whole queue back."""
@@ -169,3 +179,8 @@ class JobsModel(QAbstractTableModel):
         for row, job in enumerate(self._jobs):
             if self.service.is_active(job.id):
                 self.dataChanged.emit(self.index(row, 2), self.index(row, 4))
+
+
+def _clock(seconds: float) -> str:
+    """m:ss, as the queue counts down."""
+    return f"{int(seconds) // 60}:{int(seconds) % 60:02d}"

@@ -38,6 +38,9 @@ class JobProgress:
     download: dict[int, tuple[int, int | None]] = field(default_factory=dict)
     eta_deadline: float | None = None  # time.monotonic() when the service expects to finish
     last_message: str = ""
+    # A retryable error (a rate limit, a 5xx, a dropped connection): what it was and when the next try is.
+    retry_reason: str = ""
+    retry_deadline: float | None = None  # time.monotonic()
 
 
 class JobsService(QObject):
@@ -190,11 +193,14 @@ class JobsService(QObject):
         elif event.kind is EventKind.ETA and event.eta_seconds is not None:
             progress.eta_deadline = time.monotonic() + event.eta_seconds
         elif event.kind is EventKind.RETRY:
-            progress.last_message = f"Retrying: {event.error}" if event.error else "Retrying"
+            progress.retry_reason = str(event.error) if event.error else ""
+            progress.retry_deadline = time.monotonic() + event.delay if event.delay is not None else None
         elif event.kind is EventKind.ERROR and event.error is not None:
             self.job_failed.emit(event.job_id, str(event.error))
         if event.message and event.kind in (EventKind.STATE, EventKind.STATUS):
             progress.last_message = event.message
+        if event.kind in (EventKind.STATE, EventKind.STATUS, EventKind.UPLOAD, EventKind.DOWNLOAD, EventKind.TAKE):
+            progress.retry_deadline = None  # the service answered: the retry is over
         self.job_changed.emit(event.job_id)
 
     def _on_finished(self, job_id: str) -> None:

@@ -68,3 +68,27 @@ def test_a_running_jobs_events_are_shown_without_reading_the_database(qtbot, ser
     assert len(reads_by_running_events) >= 3 and set(reads_by_running_events) == {0}, reads_by_running_events
     assert model.job_at(model.row_of(job.id)).state is JobState.DONE
     assert service.get(job.id) == read(job.id)  # once finished, the store's record
+
+
+def test_a_job_waiting_to_try_again_counts_down_in_the_queue(qtbot, service, engine, jobs_song) -> None:
+    """A rate-limited poll waits the service's Retry-After: the State column says so, with the time left,
+    and goes back to what the job does once the service answers."""
+    from desktop_app.api.models import RemixRequest
+
+    model = JobsModel(service)
+    engine.set_faults("byid:429@2x1")  # the first poll is refused: "try again in 2 s"
+    states: list[str] = []
+
+    def on_changed(job_id: str) -> None:
+        row = model.row_of(job_id)
+        if row >= 0:
+            states.append(model.index(row, COLUMNS.index("State")).data())
+
+    model.dataChanged.connect(lambda *_: [on_changed(job.id) for job in model._jobs])
+    job = service.submit(RemixRequest(audio_file=jobs_song, prompt="lo-fi"), "local", duration=24.0)
+    qtbot.waitUntil(lambda: any(s.startswith("Trying again in 0:0") for s in states), timeout=30_000)
+    countdown = next(s for s in states if s.startswith("Trying again in"))
+    assert countdown.startswith(("Trying again in 0:02: ", "Trying again in 0:01: ")) and "slow down" in countdown
+    qtbot.waitUntil(lambda: service.get(job.id).state is JobState.DONE, timeout=60_000)
+    after = states[states.index(countdown) + 1 :]
+    assert after and not after[-1].startswith("Trying again")
