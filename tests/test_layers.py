@@ -48,3 +48,17 @@ def test_no_module_selects_a_pyside_feature() -> None:
     selects = re.compile(r"^\s*(from|import)\s+__feature__", re.MULTILINE)
     users = [str(p.relative_to(root)) for p in root.rglob("*.py") if selects.search(p.read_text(encoding="utf-8"))]
     assert users == []
+
+
+def test_only_the_entry_points_import_the_widget_layer() -> None:
+    """Services own state and threads for the widgets; they (and the core layers) never import them back."""
+    root = Path(desktop_app.__file__).parent
+    imports_ui = re.compile(
+        r"^\s*(from|import)\s+desktop_app\.ui\b|^\s*from\s+desktop_app\s+import\s+ui\b", re.MULTILINE
+    )
+    entry_points = {"cli.py", "commands/screenshot.py"}  # they start the window
+    users = sorted(
+        str(p.relative_to(root)) for p in root.rglob("*.py")
+        if p.relative_to(root).parts[0] != "ui" and imports_ui.search(p.read_text(encoding="utf-8"))
+    )  # fmt: skip
+    assert [u for u in users if u not in entry_points] == []

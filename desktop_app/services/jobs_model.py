@@ -13,6 +13,7 @@ from desktop_app.api.operations import Operation
 from desktop_app.jobs.states import JobState
 from desktop_app.jobs.store import JobRecord
 from desktop_app.services.jobs_service import JobsService
+from desktop_app.timefmt import format_time
 
 COLUMNS = ("Job", "Engine", "State", "Progress", "ETA", "Credits", "Started")
 PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 1  # float 0..1, or -1 for "busy, no figure"
@@ -24,13 +25,9 @@ def job_title(job: JobRecord) -> str:
     prompt = str(job.params.get("prompt") or job.params.get("voice_id") or "").strip()
     label = job.operation.replace("_", " ").capitalize()
     if Operation(job.operation) is Operation.INPAINT and "replace_start_at" in job.params:
-        from desktop_app.ui.waveform.timefmt import format_time  # the editor's format; the widgets are loaded
-
         start, end = float(job.params["replace_start_at"]), float(job.params["replace_end_at"])
         label += f" {format_time(start)}–{format_time(end)}"
     if Operation(job.operation) is Operation.EXTEND and "extend_after" in job.params:
-        from desktop_app.ui.waveform.timefmt import format_time
-
         label += f" from {format_time(float(job.params['extend_after']))}"
     return f"{label}: {prompt}" if prompt else label
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QLineEdit, QWidget
 
 from desktop_app.services.document import Document
-from desktop_app.ui.waveform.timefmt import format_time, parse_time
+from desktop_app.timefmt import format_time, parse_time
 
 FIELDS = ("start", "end", "length")
 

@@ -10,6 +10,7 @@ from desktop_app.audio.comp import render
 from desktop_app.audio.seams import POOR
 from desktop_app.audio.snap import BeatGrid
 from desktop_app.services.comp_session import ORIGINAL, CompRange, CompSession, CompSource
+from tests.support import WAIT_MS
 from tests.support.music import make_song
 
 RATE = 44100
@@ -155,7 +156,7 @@ def test_use_comp_makes_it_the_working_version_undoably(qtbot, tmp_path) -> None
     sf.write(str(path), song.mix, RATE, subtype="FLOAT")
     document = Document()
     try:
-        with qtbot.waitSignal(document.clip_changed, timeout=20000):
+        with qtbot.waitSignal(document.clip_changed, timeout=WAIT_MS):
             document.open(path)
         original = document.clip.samples
         comp = CompSession(original, RATE, document.undo_stack)
@@ -164,7 +165,7 @@ def test_use_comp_makes_it_the_working_version_undoably(qtbot, tmp_path) -> None
         )
         comp.add_source(CompSource("t", "Take", original * 0.5))
         comp.assign("t", 2.0, 4.0, free=True)
-        with qtbot.waitSignal(document.working.replaced, timeout=20000):
+        with qtbot.waitSignal(document.working.replaced, timeout=WAIT_MS):
             assert comp.use_as_working_version(document) is None
         assert np.array_equal(document.clip.samples, comp.render())
         assert document.working.path is not None and document.working.path.is_file()

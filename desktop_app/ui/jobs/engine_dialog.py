@@ -6,10 +6,8 @@ dialog, and beside the add-vocals form.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 
-from PySide6.QtCore import QThreadPool, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -30,15 +28,14 @@ from desktop_app.api.engines import EngineKind, EngineSpec, parse_engine
 from desktop_app.api.errors import ServiceError
 from desktop_app.api.keys import KeySource, KeyStore
 from desktop_app.services.settings import Options, Settings
+from desktop_app.services.tasks import Tasks
 
 _KEYED = (("musicgpt", "MusicGPT API key"), ("sunoapi", "sunoapi.org API key"))
 
 
 class CreditsRow(QWidget):
-    """A "sunoapi.org balance: … [Check]" line. ``fetch`` blocks (it runs on a pool thread) and returns the
+    """A "sunoapi.org balance: … [Check]" line. ``fetch`` blocks (it runs on a task's thread) and returns the
     balance; ``engine_name`` says which engine the balance is for ("local" needs none)."""
-
-    _answered = Signal(str)
 
     def __init__(self, engine_name: Callable[[], str], fetch: Callable[[str], float] | None = None) -> None:
         super().__init__()
@@ -54,7 +51,7 @@ class CreditsRow(QWidget):
         self.button.setObjectName("checkCredits")
         self.button.clicked.connect(self.check)
         layout.addWidget(self.button)
-        self._answered.connect(self._show)
+        self._tasks = Tasks("credits", self)
 
     def check(self) -> None:
         from desktop_app.api.engines import EngineKind, parse_engine
@@ -72,17 +69,16 @@ class CreditsRow(QWidget):
             return
         self.button.setEnabled(False)
         self.label.setText("sunoapi.org balance: asking…")
-        QThreadPool.globalInstance().start(lambda: self._ask(engine))
+        # The answer arrives on the GUI thread; closing the row drops it, and quitting joins the request.
+        self._tasks.start(lambda _task: self._ask(engine), key="balance", on_result=self._show)
 
-    def _ask(self, engine: str) -> None:
+    def _ask(self, engine: str) -> str:
         try:
             balance = self._fetch(engine)
-            amount = f"{balance:,.0f}" if balance == int(balance) else f"{balance:,.2f}"
-            text = f"sunoapi.org balance: {amount} credits"
         except (ServiceError, ValueError) as error:
-            text = f"Balance unknown: {error}"
-        with contextlib.suppress(RuntimeError):  # the widget was closed meanwhile
-            self._answered.emit(text)
+            return f"Balance unknown: {error}"
+        amount = f"{balance:,.0f}" if balance == int(balance) else f"{balance:,.2f}"
+        return f"sunoapi.org balance: {amount} credits"
 
     def _show(self, text: str) -> None:
         self.label.setText(text)

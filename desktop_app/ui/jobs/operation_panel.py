@@ -31,11 +31,11 @@ from desktop_app.services.document import Document
 from desktop_app.services.settings import Options, Settings
 from desktop_app.services.voices import VoiceLoader
 from desktop_app.services.working_version import current_audio_file
+from desktop_app.timefmt import format_time
 from desktop_app.ui.jobs.engine_dialog import CreditsRow
 from desktop_app.ui.jobs.fields import FieldWidget
 from desktop_app.ui.jobs.specs import FIELDS, OPERATION_ORDER, SUBMIT_LABELS, extend_point
 from desktop_app.ui.jobs.voice_picker import VoicePicker
-from desktop_app.ui.waveform.timefmt import format_time
 from desktop_app.ui.widgets import ElidedLabel
 
 # The engines that charge credits. A custom engine is most often one's own server: it is not asked about.

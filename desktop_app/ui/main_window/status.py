@@ -9,7 +9,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
 from desktop_app.services.document import Document
-from desktop_app.ui.waveform.timefmt import format_time
+from desktop_app.timefmt import format_time
 
 
 class ElidingStatusBar(QStatusBar):

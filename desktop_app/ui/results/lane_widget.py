@@ -13,14 +13,15 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
+from desktop_app.jobs.store import Rating
 from desktop_app.services.comparison import PREPARING, Comparison, Lane
 from desktop_app.services.region import Region
+from desktop_app.timefmt import format_time
 from desktop_app.ui.results.difference_strip import DifferenceStrip
-from desktop_app.ui.waveform.timefmt import format_time
 from desktop_app.ui.waveform.timeline import TimelineView
 from desktop_app.ui.waveform.view import WaveformView
 
-RATING_BUTTONS = (("keep", "✓ Keep"), ("reject", "✗ Reject"), ("star", "★"))
+RATING_BUTTONS = ((Rating.KEEP, "✓ Keep"), (Rating.REJECT, "✗ Reject"), (Rating.STAR, "★"))
 
 
 def _db(value: float) -> str:
@@ -129,7 +130,7 @@ class LaneWidget(QFrame):
                 button.setCheckable(True)
                 button.setMaximumHeight(header_height)
                 button.setObjectName(f"rate_{rating}")
-                button.clicked.connect(lambda on, r=rating: self.rated.emit(self.lane.key, r if on else ""))
+                button.clicked.connect(lambda on, r=rating: self.rated.emit(self.lane.key, r if on else Rating.NONE))
                 header.addWidget(button)
                 self.rating_buttons[rating] = button
         for label in (self.badge, self.name, self.figures):

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QWidget
 
 from desktop_app.audio.snap import BeatGrid
 from desktop_app.services.region import Region
-from desktop_app.ui.waveform.timefmt import format_time, nice_step
+from desktop_app.timefmt import format_time, nice_step
 from desktop_app.ui.waveform.timeline import TimelineView
 
 BACKGROUND = QColor("#1f242a")
