@@ -94,10 +94,11 @@ class MusicGPTClient:
     def _headers(self) -> dict[str, str]:
         return {"Authorization": self._api_key}
 
-    def _retry(self, fn, cancel, *, idempotent: bool = True, on_retry=None):
+    def _retry(self, fn, cancel, *, idempotent: bool = True, rate_limits: bool = True, on_retry=None):
         return call_with_retry(
-            fn, policy=self.policy, cancel=cancel, idempotent=idempotent, on_retry=on_retry, wait=self._wait
-        )
+            fn, policy=self.policy, cancel=cancel, idempotent=idempotent, rate_limits=rate_limits,
+            on_retry=on_retry, wait=self._wait,
+        )  # fmt: skip
 
     # ---------------------------------------------------------------------------------- submit
     def submit(
@@ -140,7 +141,8 @@ class MusicGPTClient:
             )
             return json_of(response, self.service)
 
-        return self._retry(attempt, cancel, on_retry=on_retry)
+        # A rate limit goes back to the poll loop, which waits it out with every job's polls (jobs/polling.py).
+        return self._retry(attempt, cancel, rate_limits=False, on_retry=on_retry)
 
     def status(
         self,

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from desktop_app.api.errors import CancelledError, NetworkError, ServiceError
+from desktop_app.api.errors import CancelledError, NetworkError, RateLimitError, ServiceError
 
 T = TypeVar("T")
 Wait = Callable[[float], bool]  # returns True when cancelled during the wait
@@ -68,8 +68,8 @@ def nothing_accepted(error: ServiceError) -> bool:
     return error.status is not None
 
 
-def may_retry(error: ServiceError, *, idempotent: bool) -> bool:
-    if not error.retryable:
+def may_retry(error: ServiceError, *, idempotent: bool, rate_limits: bool = True) -> bool:
+    if not error.retryable or (isinstance(error, RateLimitError) and not rate_limits):
         return False
     # A submit: only when the service certainly did not take the job.
     return idempotent or nothing_accepted(error)
@@ -81,11 +81,14 @@ def call_with_retry(
     policy: RetryPolicy | None = None,
     cancel: threading.Event | None = None,
     idempotent: bool = True,
+    rate_limits: bool = True,
     on_retry: Callable[[ServiceError, float, int], None] | None = None,
     wait: Wait | None = None,
     rng: random.Random | None = None,
 ) -> T:
-    """Call ``fn`` until it succeeds, a non-retryable error occurs, or attempts run out."""
+    """Call ``fn`` until it succeeds, a non-retryable error occurs, or attempts run out. With
+    ``rate_limits=False`` a rate limit is raised at once, for a caller that waits it out itself (the poll
+    loop, so every job's polls wait together and the wait counts against the service's budget)."""
     policy = policy or RetryPolicy()
     cancel = cancel or threading.Event()
     wait = wait or cancel.wait
@@ -96,7 +99,7 @@ def call_with_retry(
         try:
             return fn()
         except ServiceError as error:
-            if attempt >= policy.max_attempts or not may_retry(error, idempotent=idempotent):
+            if attempt >= policy.max_attempts or not may_retry(error, idempotent=idempotent, rate_limits=rate_limits):
                 raise
             delay = policy.delay(attempt, error, rng)
             if on_retry:

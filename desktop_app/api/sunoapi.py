@@ -140,7 +140,10 @@ class SunoApiClient:
             )
             return parse_suno_status(self._data(response))
 
-        return call_with_retry(attempt, policy=self.policy, cancel=cancel, on_retry=on_retry, wait=self._wait)
+        # A rate limit goes back to the poll loop, which waits it out with every job's polls (jobs/polling.py).
+        return call_with_retry(
+            attempt, policy=self.policy, cancel=cancel, rate_limits=False, on_retry=on_retry, wait=self._wait
+        )
 
     def credits(self, *, cancel: threading.Event | None = None) -> float:
         """The account's remaining credits (``GET /api/v1/generate/credit``)."""

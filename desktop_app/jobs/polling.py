@@ -2,9 +2,11 @@
 
 Polls follow the engine's :class:`~desktop_app.jobs.poll_scheduler.PollSchedule` (eager for the engine on
 this computer, patient for a paid service) and draw on the service's shared budget, so twenty jobs do
-not spend MusicGPT's 200 calls a minute each on their own. A rate limit that outlasts a poll's own
-retries does not fail the paid job: it waits, STALLED with a countdown, and every job's polls wait
-with it. A job still running when ``poll_timeout`` passes is left STALLED ("keep waiting?").
+not spend MusicGPT's 200 calls a minute each on their own. A rate limit is waited out here rather than
+in the client, so every job's polls wait with it and each new try takes a slot of the budget: the
+first refusals are retried as the client would retry any error; a longer streak does not fail the
+paid job but leaves it STALLED with a countdown until the service answers again. A job still running
+when ``poll_timeout`` passes is left STALLED ("keep waiting?").
 """
 
 from __future__ import annotations
@@ -57,11 +59,11 @@ def poll_until_finished(run: JobRun, clients: EngineClients) -> JobStatus | None
             status = _status(run, clients)
         except RateLimitError as error:
             limited += 1
-            _wait_out_rate_limit(run, error, limited)
+            _wait_out_rate_limit(run, clients, error, limited)
             delay = 0.0
             continue
-        if limited:
-            limited = 0
+        limited = 0
+        if run.job.state is JobState.STALLED:  # stalled by a streak of rate limits, which has ended
             run.to(Trigger.KEEP_WAITING, "The service answers again")
         if status.cost is not None and status.cost != run.job.cost:
             run.job = run.store.update(run.job.id, cost=status.cost)
@@ -120,19 +122,28 @@ def _is_local(run: JobRun) -> bool:
     return parse_engine(run.job.engine).kind is EngineKind.LOCAL
 
 
-def _wait_out_rate_limit(run: JobRun, error: RateLimitError, streak: int) -> None:
-    """The poll's own retries ran out on a rate limit: the paid job is not failed. It waits
-    (STALLED, with a countdown), and every other job's polls wait with it (the shared budget)."""
-    low, high = RATE_LIMIT_WAIT
-    delay = error.retry_after if error.retry_after is not None else min(high, low * 2 ** (streak - 1))
-    delay = min(max(delay, 0.0), high)
+def _wait_out_rate_limit(run: JobRun, clients: EngineClients, error: RateLimitError, streak: int) -> None:
+    """A poll was refused for its rate: wait as the service asks (its Retry-After, else a backoff), and every
+    other job's polls wait with it (the shared budget); the next try takes a slot of the budget again.
+
+    The first refusals of a streak are retried like any other error, as the client's policy would (it hands
+    rate limits back here). A streak past the policy's attempts leaves the paid job STALLED with a countdown,
+    never FAILED, waiting longer each time, until the service answers again."""
+    policy = (clients.sunoapi if run.operation.service == "sunoapi" else clients.musicgpt).policy
+    stalled = streak >= policy.max_attempts
+    if not stalled:
+        delay = policy.delay(streak, error)
+    else:
+        low, high = RATE_LIMIT_WAIT
+        backoff = min(high, low * 2 ** (streak - policy.max_attempts))
+        delay = min(max(error.retry_after if error.retry_after is not None else backoff, 0.0), high)
     budget = _budget(run)
     if budget is not None:
         budget.defer(delay)
     message = f"{error.service or 'The service'} is limiting requests; asking again in {delay:.0f} s"
-    if run.job.state is JobState.STALLED:
+    if stalled and run.job.state is JobState.STALLED:
         run.store.log_event(run.job.id, "rate_limited", None, message)
-    else:
+    elif stalled:
         run.to(Trigger.TIMEOUT, message)
     run.emit(EventKind.RETRY, error=error, delay=delay, message=message)
     if run.runner.wait(run.cancel, delay) or run.cancel.is_set():

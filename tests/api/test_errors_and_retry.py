@@ -77,12 +77,23 @@ def test_no_credits_says_top_up(fake) -> None:
 
 def test_rate_limit_waits_retry_after_then_succeeds(fake) -> None:
     waits = Waits()
-    fake.fail_next("/byId", 429, {"message": "slow down"}, headers={"Retry-After": "7"})
+    fake.fail_next("/Remix", 429, {"message": "slow down"}, headers={"Retry-After": "7"})
+    receipt = musicgpt(fake, waits).submit(REMIX)  # refused, so certainly not taken: sent again after 7 s
+    assert waits.delays == [7.0] and receipt.task_id and fake.submit_count == 1
+
+
+def test_a_rate_limited_poll_is_handed_back_to_the_poll_loop(fake) -> None:
+    """The loop waits it out with every job's polls and the shared budget (jobs/polling.py)."""
+    waits = Waits()
     client = musicgpt(fake, waits)
     receipt = client.submit(REMIX)
-    status = client.status(Operation.REMIX, receipt.task_id, receipt.conversion_ids)
-    assert waits.delays == [7.0]
-    assert status.takes
+    fake.fail_next("/byId", 429, {"message": "slow down"}, headers={"Retry-After": "7"})
+    with pytest.raises(e.RateLimitError) as refused:
+        client.status(Operation.REMIX, receipt.task_id, receipt.conversion_ids)
+    assert refused.value.retry_after == 7.0 and waits.delays == []
+    fake.fail_next("/byId", 503, {"message": "busy"})  # any other retryable error is still retried in place
+    assert client.status(Operation.REMIX, receipt.task_id, receipt.conversion_ids).raw_status
+    assert len(waits.delays) == 1
 
 
 def test_rate_limit_without_retry_after_backs_off_exponentially_with_jitter() -> None:
@@ -109,11 +120,13 @@ def test_server_errors_are_retried_a_bounded_number_of_times(fake, status) -> No
 
 @pytest.mark.parametrize(
     ("code", "cls", "retried"),
-    [(401, e.AuthError, False), (429, e.InsufficientCreditsError, False), (405, e.RateLimitError, True),
-     (430, e.RateLimitError, True), (455, e.ServerError, True), (500, e.ServerError, True),
+    [(401, e.AuthError, False), (429, e.InsufficientCreditsError, False), (405, e.RateLimitError, False),
+     (430, e.RateLimitError, False), (455, e.ServerError, True), (500, e.ServerError, True),
      (400, e.ServiceValidationError, False), (413, e.ServiceValidationError, False)],
 )  # fmt: skip
 def test_sunoapi_body_codes(fake, code, cls, retried) -> None:
+    """Which error each body code is, and whether a poll retries it in place (a rate limit goes back to
+    the poll loop at once, which waits it out with every job's polls)."""
     waits = Waits()
     fake.fail_next("/record-info", 200, {"code": code, "msg": f"code {code}", "data": None}, times=10)
     with pytest.raises(cls, match=f"code {code}" if cls is e.ServiceValidationError else None):

@@ -104,12 +104,18 @@ class FaultWorld:
             local_engine=engine, api_keys=keys, transport=transport, wait=self._record_wait
         )  # fmt: skip
         self.store = JobStore(self.tmp / "jobs.sqlite3")
+        self.loop_waits: list[float] = []  # delays the runner asked for (poll intervals, rate-limited polls)
         self.runner = JobRunner(self.store, self.factory, settings=fast_settings(self.tmp / "work", **settings),
-                                budget=unlimited_budget(), wait=short_wait)  # fmt: skip
+                                budget=unlimited_budget(), wait=self._runner_wait)  # fmt: skip
         self.events: list[JobEvent] = []  # every event, unless keep_events=False (a soak would hoard them)
         self.keep_events = keep_events
         self.counts: collections.Counter[EventKind] = collections.Counter()
         self._lock = threading.Lock()
+
+    def _runner_wait(self, cancel: threading.Event, seconds: float) -> bool:
+        with self._lock:
+            self.loop_waits.append(seconds)
+        return short_wait(cancel, seconds)
 
     def _record_wait(self, seconds: float) -> bool:
         with self._lock:
