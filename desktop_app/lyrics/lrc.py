@@ -74,12 +74,13 @@ def parse_lrc(text: str) -> tuple[Lyrics, list[Problem]]:
             continue
         line_text = "".join(w.text for w in words).strip() if words else rest.strip()
         multi = multi or len(times) > 1
-        for start in times or [None]:
+        starts: list[float | None] = [*times] if times else [None]  # an untimed line keeps its place
+        for start in starts:
             shifted = _shift_words(words, words_end, start, times[0] if times else None)
             entries.append((number, LyricLine(line_text, start, *shifted)))
     offset = int(meta.get("offset", "0")) / 1000.0
     if multi:  # the compressed form: one text, several times; the song order is the time order
-        timed = sorted((e for e in entries if e[1].start is not None), key=lambda e: e[1].start)
+        timed = sorted((e for e in entries if e[1].start is not None), key=lambda e: e[1].start or 0.0)
         entries = _merge_untimed(entries, timed)
     lines = tuple(_apply_offset(line, offset) for _, line in entries)
     return Lyrics(lines, meta), problems
@@ -205,11 +206,13 @@ def _shift_words(words, words_end, start, first_start):
     return moved, None if words_end is None else words_end + shift
 
 
-def _merge_untimed(entries, timed):
+def _merge_untimed(
+    entries: list[tuple[int, LyricLine]], timed: list[tuple[int, LyricLine]]
+) -> list[tuple[int, LyricLine]]:
     """Keep untimed lines (tags, blanks) before the timed line that followed them in the file."""
-    out = []
-    pending: dict[int, list] = {}
-    untimed_before: list = []
+    out: list[tuple[int, LyricLine]] = []
+    pending: dict[int, list[tuple[int, LyricLine]]] = {}
+    untimed_before: list[tuple[int, LyricLine]] = []
     for number, line in entries:
         if line.start is None:
             untimed_before.append((number, line))
