@@ -12,7 +12,7 @@ from desktop_app.api.engines import parse_engine
 from desktop_app.api.operations import Operation
 from desktop_app.jobs.states import JobState
 from desktop_app.jobs.store import JobRecord
-from desktop_app.services.jobs_service import JobsService
+from desktop_app.services.jobs_service import JobProgress, JobsService
 from desktop_app.timefmt import format_time
 
 COLUMNS = ("Job", "Engine", "State", "Progress", "ETA", "Credits", "Started")
@@ -113,12 +113,15 @@ class JobsModel(QAbstractTableModel):
         if not self.service.is_active(job.id):
             return ""
         progress = self.service.progress(job.id)
-        if progress.retry_deadline is not None:
-            left = progress.retry_deadline - time.monotonic()
-            if left > 0:
-                reason = f": {progress.retry_reason}" if progress.retry_reason else ""
-                return f"Trying again in {_clock(math.ceil(left))}{reason}"
+        if self._retrying(progress):
+            left = math.ceil((progress.retry_deadline or 0.0) - time.monotonic())
+            reason = f": {progress.retry_reason}" if progress.retry_reason else ""
+            return f"Trying again in {_clock(left)}{reason}"
         return progress.last_message
+
+    @staticmethod
+    def _retrying(progress: JobProgress) -> bool:
+        return progress.retry_deadline is not None and progress.retry_deadline > time.monotonic()
 
     def _fraction(self, job: JobRecord) -> float:
         progress = self.service.progress(job.id)
@@ -138,8 +141,9 @@ class JobsModel(QAbstractTableModel):
     def _eta(self, job: JobRecord) -> str:
         if job.state not in (JobState.SUBMITTED, JobState.RUNNING):
             return ""
-        deadline = self.service.progress(job.id).eta_deadline
-        if deadline is None:
+        progress = self.service.progress(job.id)
+        deadline = progress.eta_deadline
+        if deadline is None or self._retrying(progress):  # the State column counts down to the next try
             return ""
         left = deadline - time.monotonic()
         if left <= 0:

@@ -63,7 +63,8 @@ class QueuePanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, width in (("Engine", 110), ("State", 200), ("Progress", 110), ("ETA", 70), ("Credits", 80)):
+        eta_width = self.table.fontMetrics().horizontalAdvance("any moment") + 24  # its longest text, whole
+        for column, width in (("Engine", 110), ("State", 200), ("Progress", 110), ("ETA", eta_width), ("Credits", 80)):
             self.table.setColumnWidth(COLUMNS.index(column), width)
         self.table.doubleClicked.connect(lambda index: self._emit_for(index.row(), self.takes_requested))
         layout.addWidget(self.table, 1)
