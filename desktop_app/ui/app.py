@@ -68,8 +68,12 @@ def run_gui(args: argparse.Namespace) -> int:
     route_qt_messages()
 
     window = show_main_window(path)  # held here: the only reference while the loop runs
+    from desktop_app.ui.stop_signals import close_on_stop_signals
+
+    restore_signals = close_on_stop_signals(window)  # a logout or Ctrl+C closes it as the producer would
     log.info("Init finished, entering the main loop")
     code = app.exec()
+    restore_signals()
     from desktop_app.services.tasks import shutdown_all
 
     if not shutdown_all():  # the window joined its own work when it closed: this is the last net
