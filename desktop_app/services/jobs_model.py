@@ -19,6 +19,13 @@ COLUMNS = ("Job", "Engine", "State", "Progress", "ETA", "Credits", "Started")
 PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 1  # float 0..1, or -1 for "busy, no figure"
 JOB_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 _Index = QModelIndex | QPersistentModelIndex
+# Why a job waits to try again, in the few words the State column has room for (its tooltip has the sentence).
+RETRY_WHY = {
+    "rate_limit": "the service asked to slow down",
+    "server": "the service had a problem",
+    "network": "the connection failed",
+    "download": "a download broke off",
+}
 
 
 def job_title(job: JobRecord) -> str:
@@ -78,7 +85,7 @@ class JobsModel(QAbstractTableModel):
         if role == PROGRESS_ROLE and column == "Progress":
             return self._fraction(job)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return job.error_message or self._live_state(job) or job.state.label
+            return job.error_message or self._live_state(job, whole=True) or job.state.label
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         return self._text(job, column)
@@ -108,15 +115,16 @@ class JobsModel(QAbstractTableModel):
             return datetime.fromtimestamp(job.created_at).strftime("%H:%M:%S")
         return ""
 
-    def _live_state(self, job: JobRecord) -> str:
-        """What a running job is doing now: waiting to try again (with a countdown), or its last message."""
+    def _live_state(self, job: JobRecord, *, whole: bool = False) -> str:
+        """What a running job is doing now: waiting to try again (with a countdown and why: in a few words
+        for the column, the error's whole sentence when ``whole``), or its last message."""
         if not self.service.is_active(job.id):
             return ""
         progress = self.service.progress(job.id)
         if self._retrying(progress):
             left = math.ceil((progress.retry_deadline or 0.0) - time.monotonic())
-            reason = f": {progress.retry_reason}" if progress.retry_reason else ""
-            return f"Trying again in {_clock(left)}{reason}"
+            why = progress.retry_reason if whole else RETRY_WHY.get(progress.retry_kind, progress.retry_reason)
+            return f"Trying again in {_clock(left)}" + (f": {why}" if why else "")
         return progress.last_message
 
     @staticmethod

@@ -39,7 +39,8 @@ class JobProgress:
     eta_deadline: float | None = None  # time.monotonic() when the service expects to finish
     last_message: str = ""
     # A retryable error (a rate limit, a 5xx, a dropped connection): what it was and when the next try is.
-    retry_reason: str = ""
+    retry_reason: str = ""  # the error's whole sentence
+    retry_kind: str = ""  # its kind ("rate_limit", "server", "network", …)
     retry_deadline: float | None = None  # time.monotonic()
 
 
@@ -194,6 +195,7 @@ class JobsService(QObject):
             progress.eta_deadline = time.monotonic() + event.eta_seconds
         elif event.kind is EventKind.RETRY:
             progress.retry_reason = str(event.error) if event.error else ""
+            progress.retry_kind = event.error.kind if event.error else ""
             progress.retry_deadline = time.monotonic() + event.delay if event.delay is not None else None
         elif event.kind is EventKind.ERROR and event.error is not None:
             self.job_failed.emit(event.job_id, str(event.error))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 from desktop_app.jobs.clients import ClientFactory
 from desktop_app.jobs.states import JobState
 from desktop_app.jobs.store import JobStore
@@ -78,17 +80,23 @@ def test_a_job_waiting_to_try_again_counts_down_in_the_queue(qtbot, service, eng
     model = JobsModel(service)
     engine.set_faults("byid:429@2x1")  # the first poll is refused: "try again in 2 s"
     states: list[str] = []
+    tips: list[str] = []
 
     def on_changed(job_id: str) -> None:
         row = model.row_of(job_id)
         if row >= 0:
-            states.append(model.index(row, COLUMNS.index("State")).data())
+            cell = model.index(row, COLUMNS.index("State"))
+            states.append(cell.data())
+            tips.append(cell.data(Qt.ItemDataRole.ToolTipRole))
 
     model.dataChanged.connect(lambda *_: [on_changed(job.id) for job in model._jobs])
     job = service.submit(RemixRequest(audio_file=jobs_song, prompt="lo-fi"), "local", duration=24.0)
     qtbot.waitUntil(lambda: any(s.startswith("Trying again in 0:0") for s in states), timeout=30_000)
     countdown = next(s for s in states if s.startswith("Trying again in"))
-    assert countdown.startswith(("Trying again in 0:02: ", "Trying again in 0:01: ")) and "slow down" in countdown
+    assert countdown.startswith(("Trying again in 0:02: ", "Trying again in 0:01: "))
+    assert countdown.endswith(": the service asked to slow down")
+    tip = tips[states.index(countdown)]  # the whole sentence, where the column has a few words
+    assert tip.startswith("Trying again in") and "asked Retake to slow down" in tip
     qtbot.waitUntil(lambda: service.get(job.id).state is JobState.DONE, timeout=60_000)
     after = states[states.index(countdown) + 1 :]
     assert after and not after[-1].startswith("Trying again")
