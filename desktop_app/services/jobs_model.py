@@ -21,10 +21,10 @@ JOB_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 _Index = QModelIndex | QPersistentModelIndex
 # Why a job waits to try again, in the few words the State column has room for (its tooltip has the sentence).
 RETRY_WHY = {
-    "rate_limit": "the service asked to slow down",
-    "server": "the service had a problem",
-    "network": "the connection failed",
-    "download": "a download broke off",
+    "rate_limit": "rate limited",
+    "server": "service error",
+    "network": "connection lost",
+    "download": "download broke off",
 }
 
 
@@ -122,9 +122,11 @@ class JobsModel(QAbstractTableModel):
             return ""
         progress = self.service.progress(job.id)
         if self._retrying(progress):
-            left = math.ceil((progress.retry_deadline or 0.0) - time.monotonic())
-            why = progress.retry_reason if whole else RETRY_WHY.get(progress.retry_kind, progress.retry_reason)
-            return f"Trying again in {_clock(left)}" + (f": {why}" if why else "")
+            waiting = f"Trying again in {_clock(math.ceil((progress.retry_deadline or 0.0) - time.monotonic()))}"
+            if whole:
+                return f"{waiting}: {progress.retry_reason}" if progress.retry_reason else waiting
+            why = RETRY_WHY.get(progress.retry_kind, progress.retry_reason)
+            return f"{waiting} ({why})" if why else waiting
         return progress.last_message
 
     @staticmethod

@@ -58,13 +58,19 @@ class QueuePanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
+        # Rows as tall as their text needs: a small window still shows a job under the header.
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         self.table.setAlternatingRowColors(True)
         self.table.setItemDelegateForColumn(COLUMNS.index("Progress"), ProgressDelegate(self.table))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        eta_width = self.table.fontMetrics().horizontalAdvance("any moment") + 24  # its longest text, whole
-        for column, width in (("Engine", 110), ("State", 200), ("Progress", 110), ("ETA", eta_width), ("Credits", 80)):
+        metrics = self.table.fontMetrics()  # wide enough for the longest usual texts, whole
+        state_width = max(200, metrics.horizontalAdvance("Trying again in 0:00 (download broke off)") + 24)
+        eta_width = metrics.horizontalAdvance("any moment") + 24
+        for column, width in (
+            ("Engine", 110), ("State", state_width), ("Progress", 110), ("ETA", eta_width), ("Credits", 80)
+        ):  # fmt: skip
             self.table.setColumnWidth(COLUMNS.index(column), width)
         self.table.doubleClicked.connect(lambda index: self._emit_for(index.row(), self.takes_requested))
         layout.addWidget(self.table, 1)

@@ -41,7 +41,7 @@ from desktop_app.ui.widgets import guard_wheel
 
 log = logging.getLogger(__name__)
 FIRST_RUN_EDITOR_SHARE = 0.42  # of the window's height, for the waveform (ruler, lanes, overview)
-DOCK_MIN_HEIGHT = 120
+DOCK_MIN_HEIGHT = 145  # with the tab bar below: the queue's header, a job's row and its buttons
 AUDIO_FILTER = "Audio files (*.wav *.flac *.aif *.aiff *.ogg *.opus *.mp3 *.m4a *.aac);;All files (*)"
 
 
