@@ -15,6 +15,9 @@ from desktop_app.ui.waveform.view import WaveformView
 
 _SCROLL_STEPS = 100_000  # the scrollbar works in fractions: pixels overflow int32 at deep zoom
 EDITOR_MIN_HEIGHT = 150  # px: ruler, a readable waveform, scrollbar and overview
+# Below this height the overview gives its strip to the waveform: in a small window with takes compared
+# below, two channels shared 50 px while the overview kept 46.
+OVERVIEW_MIN_EDITOR_HEIGHT = 220
 
 
 class WaveformEditor(QWidget):
@@ -100,6 +103,9 @@ class WaveformEditor(QWidget):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
+        room = self.height() >= OVERVIEW_MIN_EDITOR_HEIGHT
+        if room != self.overview.isVisibleTo(self):
+            self.overview.setVisible(room)  # (only the parts inside move: the editor's own size stays)
         self.timeline.set_width(self.view.width())
 
     def showEvent(self, event) -> None:

@@ -1,4 +1,5 @@
-"""A quiet song opens at a vertical zoom that shows it, not as a flat line; a loud one opens at +0 dB."""
+"""The waveform stays readable: a quiet song opens at a vertical zoom that shows it (not as a flat line), a loud
+one at +0 dB, and a short editor gives its overview strip to the waveform."""
 
 from __future__ import annotations
 
@@ -65,3 +66,23 @@ def test_a_quiet_song_opens_readable_and_a_loud_one_at_full_scale(window, qtbot,
     with qtbot.waitSignal(window.document.clip_changed, timeout=WAIT_MS):
         window.open_file(song_path)
     assert timeline.amplitude_zoom_db == 0.0
+
+
+def test_a_short_editor_gives_the_overview_strip_to_the_waveform(qtbot) -> None:
+    """Takes compared in a small window leave the editor its minimum height: the waveform, not the overview,
+    gets it (two channels shared 50 px while the overview kept 46)."""
+    from desktop_app.ui.waveform.editor import EDITOR_MIN_HEIGHT, OVERVIEW_MIN_EDITOR_HEIGHT, WaveformEditor
+
+    editor = WaveformEditor()
+    qtbot.addWidget(editor)
+    editor.resize(800, 400)
+    editor.show()
+    qtbot.waitExposed(editor)
+    assert editor.overview.isVisible()
+    roomy = editor.view.height()
+    editor.resize(800, EDITOR_MIN_HEIGHT)
+    qtbot.waitUntil(lambda: not editor.overview.isVisible(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: editor.view.height() >= EDITOR_MIN_HEIGHT - editor.ruler.height() - 20, timeout=WAIT_MS)
+    editor.resize(800, OVERVIEW_MIN_EDITOR_HEIGHT + 10)
+    qtbot.waitUntil(editor.overview.isVisible, timeout=WAIT_MS)
+    assert editor.view.height() < roomy
