@@ -83,22 +83,15 @@ def test_every_form_fits_at_every_size(qtbot, tmp_path, jobs_song, service, widt
     window.close()
 
 
-def test_the_queue_shows_a_whole_job_at_the_smallest_size(qtbot, tmp_path, jobs_song, service) -> None:
+def test_the_queue_shows_a_whole_job_at_the_smallest_size(qtbot, open_jobs_window, jobs_song, service) -> None:
     """At 1024x640 the first-run layout leaves the queue room for its header and a whole row (it showed the
     header and a sliver of the job)."""
     from PySide6.QtWidgets import QTableView
 
     from desktop_app.api.models import RemixRequest
     from desktop_app.jobs.states import JobState
-    from desktop_app.ui.main_window import MainWindow
 
-    window = MainWindow(settings=Settings(str(tmp_path / "retake.ini")), jobs_service=service)
-    qtbot.addWidget(window)
-    window.resize(1024, 640)
-    window.show()
-    qtbot.waitExposed(window)
-    with qtbot.waitSignal(window.document.clip_changed, timeout=WAIT_MS):
-        window.open_file(jobs_song)
+    window = open_jobs_window(jobs_song, size=(1024, 640))
     job = service.submit(RemixRequest(audio_file=jobs_song, prompt="lo-fi"), "local", duration=24.0)
     window.jobs.queue_dock.raise_()
     table = window.jobs.queue_dock.findChild(QTableView, "jobQueue")
@@ -108,4 +101,3 @@ def test_the_queue_shows_a_whole_job_at_the_smallest_size(qtbot, tmp_path, jobs_
     assert window.editor.height() >= 0.4 * 640
     qtbot.waitUntil(lambda: service.get(job.id).state.finished, timeout=60_000)
     assert service.get(job.id).state is JobState.DONE
-    window.close()
