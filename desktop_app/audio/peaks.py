@@ -57,12 +57,9 @@ class PeakPyramid:
 
     def peak(self) -> float:
         """The largest absolute sample value decoded so far, over all channels (0.0 for silence)."""
-        blocks = -(-self.ready_frames // BASE_BLOCK)
-        top = self.levels - 1  # its blocks cover the whole song: a handful of numbers to read
-        blocks = -(-blocks // (1 << top))
-        with np.errstate(invalid="ignore"):
-            ends = np.concatenate([self.mins[top][:, :blocks].ravel(), self.maxs[top][:, :blocks].ravel()])
-        ends = np.abs(ends[np.isfinite(ends)])
+        top = self.levels - 1  # its few blocks cover the whole song; those not decoded yet still hold ±inf
+        ends = np.abs(np.concatenate([self.mins[top].ravel(), self.maxs[top].ravel()]))
+        ends = ends[np.isfinite(ends)]
         return float(ends.max()) if ends.size else 0.0
 
     def is_finite(self) -> bool:
