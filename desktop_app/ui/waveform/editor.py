@@ -17,7 +17,7 @@ _SCROLL_STEPS = 100_000  # the scrollbar works in fractions: pixels overflow int
 EDITOR_MIN_HEIGHT = 150  # px: ruler, a readable waveform, scrollbar and overview
 # Below this height the overview gives its strip to the waveform: in a small window with takes compared
 # below, two channels shared 50 px while the overview kept 46.
-OVERVIEW_MIN_EDITOR_HEIGHT = 220
+OVERVIEW_MIN_EDITOR_HEIGHT = 180  # the waveform keeps ~100 px either side of it
 
 
 class WaveformEditor(QWidget):
