@@ -13,12 +13,15 @@ and learns from every finished job, so the countdown follows the machine it runs
 from __future__ import annotations
 
 import collections
+import contextlib
 import functools
 import logging
 import math
 import multiprocessing
+import signal
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -47,6 +50,21 @@ def eta_int(seconds: float) -> int:
     return max(1, math.ceil(seconds))
 
 
+@contextlib.contextmanager
+def _sigint_held() -> Iterator[None]:
+    """Block SIGINT in this thread meanwhile. A process spawned now inherits the block, so Ctrl+C in the
+    terminal (sent to the whole process group) waits until ``worker_init`` has set the worker to ignore it,
+    instead of interrupting its start-up imports with a KeyboardInterrupt traceback."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: Ctrl+C reaches console processes otherwise
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 class JobRunner:
     def __init__(self, store: JobStore, workers: int = WORKERS) -> None:
         self.store = store
@@ -72,8 +90,9 @@ class JobRunner:
         pool = ProcessPoolExecutor(
             self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=worker_boot.worker_init
         )
-        for _ in range(self.workers):
-            pool.submit(operations.warm_up)  # start the processes now, not on the first job
+        with _sigint_held():  # a worker is spawned by a submit: it must not die of a Ctrl+C while it boots
+            for _ in range(self.workers):
+                pool.submit(operations.warm_up)  # start the processes now, not on the first job
         return pool
 
     def stop(self) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import signal
 import threading
 from multiprocessing.connection import wait
 
@@ -25,7 +26,12 @@ def worker_init() -> None:
       HTTP thread. The work loses little, since those only need the CPU in short bursts.
     - Exit if the engine's process dies, even by SIGKILL: pool workers block on their task queue
       and would otherwise outlive a killed parent forever.
+    - Ignore SIGINT: Ctrl+C in a terminal reaches the whole process group, and the engine's owner stops
+      the pool itself (a worker interrupted on its queue only printed a KeyboardInterrupt traceback).
     """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):  # spawned with SIGINT blocked (worker.py): ignored from now on
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     if hasattr(os, "nice"):
         with contextlib.suppress(OSError):
             os.nice(WORKER_NICENESS)

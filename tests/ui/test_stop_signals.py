@@ -36,11 +36,11 @@ def test_a_stop_signal_closes_the_app_cleanly(tmp_path: Path, stop: signal.Signa
         "RETAKE_ENGINE_AUTOSTART": "1",  # the engine and its worker processes run when the signal comes
     }
     proc = subprocess.Popen([sys.executable, "-m", "desktop_app", "--demo"], env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)  # fmt: skip
     log = home / "logs" / "retake.log"
     try:
         _wait_for_line(log, "local engine at", proc)
-        proc.send_signal(stop)
+        os.killpg(proc.pid, stop)  # to the whole group, engine workers included, as a terminal's Ctrl+C
         _out, err = proc.communicate(timeout=WAIT_MS / 1000 * 3)
     finally:
         if proc.poll() is None:
