@@ -316,12 +316,13 @@ def _seam_reports(
     """Each boundary's verdict (a proposal for the poor ones), and the song context, made when first needed."""
     reports = []
     seams = comp_seams(original, rate, segments)
-    if seams and ctx is None:
-        ctx = _song_context(original, rate, grid, ranges)
+    if not seams:
+        return [], ctx
+    known = ctx if ctx is not None else _song_context(original, rate, grid, ranges)
     for seam in seams:
-        report = measure_seam(ctx, seam)
-        reports.append(with_proposal(ctx, seam, report) if report.verdict == POOR else report)
-    return reports, ctx
+        report = measure_seam(known, seam)
+        reports.append(with_proposal(known, seam, report) if report.verdict == POOR else report)
+    return reports, known
 
 
 def _paint(ranges: tuple[CompRange, ...], key: str, start: int, end: int) -> tuple[CompRange, ...]:

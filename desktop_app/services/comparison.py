@@ -169,7 +169,7 @@ class Comparison(QObject):
         self._pending += 1
         if self._pending == 1:
             self.preparing.emit(True)
-        original, rate, frames = self.lanes[0].samples, self.rate, self._region_frames()
+        original, rate, frames = self._original_samples(), self.rate, self._region_frames()
         heard = self._heard_frames()
         # Lane 0 is measured once per region (and context), not again for every job over the same one.
         reference = self.lanes[0].loudness if self.original_span == self._span_words() else None
@@ -212,7 +212,7 @@ class Comparison(QObject):
     def _set_progress(self, lane: Lane, fraction: float, pyramid: PeakPyramid) -> None:
         if lane.samples is None:
             lane.progress = fraction
-            if pyramid.frames and abs(pyramid.frames - self.lanes[0].samples.shape[0]) < self.rate:
+            if pyramid.frames and abs(pyramid.frames - self._original_samples().shape[0]) < self.rate:
                 lane.peaks = pyramid  # same grid, near enough: draw it while it decodes
             self.lane_updated.emit(lane.key)
 
@@ -356,26 +356,27 @@ class Comparison(QObject):
     def spliced(self, key: str, crossfade_s: float) -> np.ndarray:
         """The original outside the region, take ``key`` (aligned) inside it, crossfaded at the edges; for an
         extend take, the original before its point and the take after it (see audio/extension.py)."""
-        lane = self._take(key)
-        if lane.is_extension:
+        lane, take = self._take(key)
+        if lane.extend_from is not None:  # an extension
             from desktop_app.audio.extension import keep_extension
 
-            return keep_extension(self.lanes[0].samples, lane.samples, lane.extend_from, self.rate, crossfade_s)
+            return keep_extension(self._original_samples(), take, lane.extend_from, self.rate, crossfade_s)
         if self.region is None:
             raise ValueError("this job has no region: use the whole take instead")
         start, end = self._region_frames()
-        return splice(self.lanes[0].samples, lane.samples, start, end, self.rate, crossfade_s=crossfade_s)
+        return splice(self._original_samples(), take, start, end, self.rate, crossfade_s=crossfade_s)
 
     def whole_take(self, key: str) -> np.ndarray:
-        return self._take(key).samples
+        return self._take(key)[1]
 
-    def _take(self, key: str) -> Lane:
+    def _take(self, key: str) -> tuple[Lane, np.ndarray]:
+        """Take ``key``'s lane and its (aligned) samples, or a ValueError a producer can read."""
         lane = self.lane(key)
         if lane is None or lane.is_original:
             raise ValueError("choose a take")
         if lane.samples is None:
             raise ValueError("that take is still being prepared")
-        return lane
+        return lane, lane.samples
 
     def can_splice(self, key: str) -> bool:
         """Whether "use this take" has a part of the song to replace: a region, or an extend take's point."""
@@ -387,14 +388,21 @@ class Comparison(QObject):
         return max((lane.samples.shape[0] for lane in self.lanes if lane.samples is not None), default=0)
 
     # ---------------------------------------------------------------------------------- helpers
+    def _original_samples(self) -> np.ndarray:
+        """Lane 0's samples: the original's are in from set_original on, never prepared like a take's."""
+        samples = self.lanes[0].samples if self.lanes else None
+        if samples is None:
+            raise RuntimeError("there is no original to compare with")
+        return samples
+
     def _extend_frame(self) -> int | None:
         if self.extend_after is None or not self.lanes:
             return None
-        return max(1, min(self.lanes[0].samples.shape[0], round(self.extend_after * self.rate)))
+        return max(1, min(self._original_samples().shape[0], round(self.extend_after * self.rate)))
 
     def _region_frames(self) -> tuple[int, int]:
         """Where the original is measured: the region, an extend job's last seconds before its point, or all."""
-        frames = self.lanes[0].samples.shape[0] if self.lanes else 0
+        frames = self._original_samples().shape[0] if self.lanes else 0
         after = self._extend_frame()
         if after is not None:
             from desktop_app.audio.extension import reference_span
@@ -412,7 +420,7 @@ class Comparison(QObject):
         lo, hi = self._region_frames()
         if self.region is None and self.extend_after is None:
             return lo, hi
-        frames = self.lanes[0].samples.shape[0]
+        frames = self._original_samples().shape[0]
         pre, post = (round(s * self.rate) for s in self.context_s)
         return max(0, lo - pre), min(frames, hi + post)
 

@@ -55,6 +55,12 @@ class Document(QObject):
     def sample_rate(self) -> int:
         return self.clip.sample_rate if self.clip is not None else 44100
 
+    def open_audio(self) -> tuple[np.ndarray, PeakPyramid]:
+        """The open song's samples and pyramid, for what only runs with a song open (a splice, its undo, its words)."""
+        if self.clip is None or self.peaks is None:
+            raise RuntimeError("no song is open")
+        return self.clip.samples, self.peaks
+
     @property
     def is_loading(self) -> bool:
         return self.loading_path is not None
@@ -78,6 +84,8 @@ class Document(QObject):
 
     def replace_audio(self, samples: np.ndarray, peaks: PeakPyramid) -> None:
         """The same song with other audio (a splice, its undo): region and tempo stay."""
+        if self.clip is None:
+            raise RuntimeError("no song is open to replace the audio of")
         info = replace(self.clip.info, frames=int(samples.shape[0]))
         self.clip = Clip(samples, self.clip.sample_rate, info)
         self.peaks = peaks

@@ -261,7 +261,7 @@ class SongLyrics(QObject):
 
     def _audio_replaced(self) -> None:
         """A splice, a whole take, back to original, or undo/redo of one: the words go with the audio."""
-        samples = self.document.clip.samples
+        samples = self.document.open_audio()[0]
         self._versions = [(a, lyr) for a, lyr in self._versions if a is not self._current_audio]
         self._versions.append((self._current_audio, self.lyrics))
         self._current_audio = samples
@@ -274,7 +274,7 @@ class SongLyrics(QObject):
         if self.document.replacing_audio:
             self._audio_replaced()
             return
-        self._versions, self._current_audio, self._fresh_audio = [], self.document.clip.samples, False
+        self._versions, self._current_audio, self._fresh_audio = [], self.document.open_audio()[0], False
         self.stop_tapping()
         self.selection, self.new_words, self._key = None, None, None
         self.lyrics = Lyrics()
@@ -282,9 +282,9 @@ class SongLyrics(QObject):
         self.changed.emit()
         self._update_edit()
         path = self.document.path
-        self._reading = path if path is not None and path.is_file() else None
-        if self._reading is not None:
-            self._worker.submit(lambda: self._found.emit(path, *self._read(path)))
+        reading = self._reading = path if path is not None and path.is_file() else None
+        if reading is not None:
+            self._worker.submit(lambda: self._found.emit(reading, *self._read(reading)))
 
     def _read(self, path: Path) -> tuple[str | None, Lyrics | None]:
         try:

@@ -102,8 +102,8 @@ class Region(QObject):
         end, and one past it is cut back to it (or cleared when it lies wholly past it)."""
         self._duration = max(0.0, duration)
         if self._end is not None and self._end > self._duration:
-            inside = self._start is not None and self._start < self._duration
-            self._apply((self._start, self._duration) if inside else None)
+            start = self._start
+            self._apply((start, self._duration) if start is not None and start < self._duration else None)
 
     def _apply(self, bounds: tuple[float, float] | None) -> None:
         self._start, self._end = bounds if bounds is not None else (None, None)

@@ -64,7 +64,7 @@ class Options:
     paid_send_confirmed = Option("settings/paid_send_confirmed", False)  # the first paid send asked once
     export_format = Option("persist/export_format", "wav24")
     export_folder = Option("persist/export_folder", "")
-    recent_files = Option("persist/recent_files", [])
+    recent_files: Option[list[str]] = Option("persist/recent_files", [])
     loop_enabled = Option("persist/loop_enabled", False)
     last_folder = Option("persist/last_folder", "")
     window_geometry = Option("persist/window_geometry", QByteArray())
@@ -98,7 +98,7 @@ class Settings:
         return recent
 
     def _migrate(self) -> None:
-        version = int(self._store.value("meta/schema_version", 0) or 0)
+        version = _coerce(self._store.value("meta/schema_version", 0), 0)
         # Version 1 is the first; future upgrades go here, one step at a time.
         if version < SCHEMA_VERSION:
             self._store.setValue("meta/schema_version", SCHEMA_VERSION)

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -88,11 +89,11 @@ def prepare_takes(batch: Batch, delivery: Delivery) -> None:
         for lane, samples in decoded:
             if not delivery.current():
                 return
-            if lane.is_extension:  # measured over its continuation, against the original before the point
+            if lane.extend_from is not None:  # an extension: its continuation, against the original before the point
                 figures = extension_figures(original, reference, samples, rate, lane.extend_from, batch.preroll)
             else:
                 figures = take_figures(original, reference, samples, rate, batch.frames, batch.heard)
-            hand_over(lambda lane=lane, figures=figures: steps.figures(lane, figures))
+            hand_over(partial(steps.figures, lane, figures))
     finally:
         hand_over(steps.done)
 
@@ -113,6 +114,7 @@ def _decode(lane: Lane, batch: Batch, delivery: Delivery) -> np.ndarray | None:
             fraction = 0.8 * pyramid.ready_frames / max(1, pyramid.frames)
             hand_over(lambda: steps.progress(lane, fraction, pyramid))
 
+    assert lane.source_path is not None, "only takes are prepared, and every take has its file"
     try:
         clip, peaks = load_with_peaks(lane.source_path, progress=report)
     except AudioError as error:
@@ -122,7 +124,7 @@ def _decode(lane: Lane, batch: Batch, delivery: Delivery) -> np.ndarray | None:
     if not delivery.current():
         return None  # replaced while it decoded: do not spend an alignment on it
     original, rate = batch.original, batch.rate
-    if lane.is_extension:  # lined up on the music before the point, kept at its own length
+    if lane.extend_from is not None:  # an extension: lined up on the music before the point, kept at its own length
         samples, alignment = align_extension(original, rate, clip.samples, clip.sample_rate, lane.extend_from)
     else:
         samples, alignment = align_take(

@@ -44,7 +44,7 @@ class Task:
         self.generation = generation
         self.name = name
         self.cancel_event = threading.Event()
-        self._hooks: list[Callable[[], None]] = []
+        self._hooks: list[Callable[[], object]] = []
         self._lock = threading.Lock()
         self.thread: threading.Thread | None = None
 
@@ -70,7 +70,7 @@ class Task:
             except Exception:  # one failing hook must not keep the others (or the shutdown) from running
                 log.exception("cancel hook of task %s failed", self.name)
 
-    def on_cancel(self, hook: Callable[[], None]) -> None:
+    def on_cancel(self, hook: Callable[[], object]) -> None:
         """Run ``hook`` when the task is cancelled (at once if it already is), from the cancelling thread."""
         with self._lock:
             if not self.cancel_event.is_set():

@@ -112,7 +112,7 @@ class WorkingVersion(QObject):
         """The samples and pyramid of the working version saved at ``path`` while they are in memory: the
         version in the editor, or one the undo history holds (a job sent before the latest splice)."""
         if self.path is not None and path == self.path:
-            return self._document.clip.samples, self._document.peaks
+            return self._document.open_audio()
         stack = self._document.undo_stack
         for index in range(stack.count()):
             command = stack.command(index)
@@ -140,6 +140,7 @@ class WorkingVersion(QObject):
         self.busy_changed.emit(True)
 
         def work() -> None:
+            payload: tuple[int, np.ndarray | None, PeakPyramid | None, Path | None, str, SpliceSegment | None]
             try:
                 peaks = PeakPyramid.from_samples(samples)
                 path = _save_working(source, samples, rate)
@@ -186,12 +187,13 @@ class WorkingVersion(QObject):
         samples, peaks, path = state
         self.path = None if samples is self.source_samples else path
         document = self._document
-        if samples.shape[0] != document.clip.samples.shape[0]:  # an extension kept or undone: so far it may reach
+        if samples.shape[0] != document.open_audio()[0].shape[0]:  # an extension kept or undone: so far it may reach
             document.region.set_duration(samples.shape[0] / document.sample_rate)
         document.replace_audio(samples, peaks)
 
     def _state(self) -> tuple[np.ndarray, PeakPyramid, Path | None]:
-        return self._document.clip.samples, self._document.peaks, self.path
+        samples, peaks = self._document.open_audio()
+        return samples, peaks, self.path
 
 
 class ReplaceAudioCommand(QUndoCommand):
