@@ -38,6 +38,7 @@ from desktop_app.services.lanes import (
     TakeSource,
     operation_label,
 )
+from desktop_app.services.measured_span import MeasuredSpan
 from desktop_app.services.serial_worker import SerialWorker
 from desktop_app.services.take_preparation import Batch, Delivery, Steps, prepare_takes
 
@@ -152,7 +153,7 @@ class Comparison(QObject):
             return
         with self._lock:
             generation = self._generation
-        new, extend_from = [], self._extend_frame()
+        new, extend_from = [], self.span().extend_frame()
         for take in todo:
             self.titles.setdefault(take.job_id, take.title)
             lane = Lane(
@@ -169,11 +170,11 @@ class Comparison(QObject):
         self._pending += 1
         if self._pending == 1:
             self.preparing.emit(True)
-        original, rate, frames = self._original_samples(), self.rate, self._region_frames()
-        heard = self._heard_frames()
+        span, original, rate = self.span(), self._original_samples(), self.rate
+        frames, heard = span.region_frames(), span.heard_frames()
         # Lane 0 is measured once per region (and context), not again for every job over the same one.
-        reference = self.lanes[0].loudness if self.original_span == self._span_words() else None
-        self.original_span = self._span_words()
+        reference = self.lanes[0].loudness if self.original_span == span.words() else None
+        self.original_span = span.words()
         self._lanes_changed()
 
         batch = Batch(new, original, rate, frames, heard, reference, preroll=round(self.context_s[0] * rate))
@@ -363,7 +364,7 @@ class Comparison(QObject):
             return keep_extension(self._original_samples(), take, lane.extend_from, self.rate, crossfade_s)
         if self.region is None:
             raise ValueError("this job has no region: use the whole take instead")
-        start, end = self._region_frames()
+        start, end = self.region_frames()
         return splice(self._original_samples(), take, start, end, self.rate, crossfade_s=crossfade_s)
 
     def whole_take(self, key: str) -> np.ndarray:
@@ -395,51 +396,11 @@ class Comparison(QObject):
             raise RuntimeError("there is no original to compare with")
         return samples
 
-    def _extend_frame(self) -> int | None:
-        if self.extend_after is None or not self.lanes:
-            return None
-        return max(1, min(self._original_samples().shape[0], round(self.extend_after * self.rate)))
-
-    def _region_frames(self) -> tuple[int, int]:
-        """Where the original is measured: the region, an extend job's last seconds before its point, or all."""
+    def span(self) -> MeasuredSpan:
+        """Where the original is measured and what a loop plays, for the region, extend point and context set."""
         frames = self._original_samples().shape[0] if self.lanes else 0
-        after = self._extend_frame()
-        if after is not None:
-            from desktop_app.audio.extension import reference_span
+        return MeasuredSpan(frames, self.rate, self.region, self.extend_after, self.context_s)
 
-            return reference_span(after, self.rate)
-        if self.region is None:
-            return 0, frames
-        start, end = self.region
-        lo = max(0, min(frames - 1, round(start * self.rate)))
-        hi = max(lo + 1, min(frames, round(end * self.rate)))
-        return lo, hi
-
-    def _heard_frames(self) -> tuple[int, int]:
-        """The region with its pre/post roll: what a loop plays, so what the true peak must cover."""
-        lo, hi = self._region_frames()
-        if self.region is None and self.extend_after is None:
-            return lo, hi
-        frames = self._original_samples().shape[0]
-        pre, post = (round(s * self.rate) for s in self.context_s)
-        return max(0, lo - pre), min(frames, hi + post)
-
-    def _span_words(self) -> str:
-        pre, post = self.context_s
-        after = self._extend_frame()
-        if after is not None:
-            lo, _ = self._region_frames()
-            point = _clock(after / self.rate)
-            return (
-                f"over the {(after - lo) / self.rate:.1f} s before {point}, where the takes go on "
-                f"(true peak with {pre:g} s / {post:g} s around it)"
-            )
-        if self.region is None:
-            return "over the whole song"
-        start, end = self.region
-        return f"over the region {_clock(start)}–{_clock(end)} (true peak with {pre:g} s / {post:g} s around it)"
-
-
-def _clock(seconds: float) -> str:
-    minutes, rest = divmod(max(0.0, seconds), 60)
-    return f"{int(minutes)}:{rest:04.1f}"
+    def region_frames(self) -> tuple[int, int]:
+        """Where the original is measured, in its frames (the region, before an extend point, or all)."""
+        return self.span().region_frames()

@@ -137,7 +137,7 @@ class Comping(QObject):
         if session is None:
             return
         known = {source.key for source in session.sources()}
-        region = self.comparison._region_frames() if self.comparison.region is not None else None
+        region = self.comparison.region_frames() if self.comparison.region is not None else None
         for lane in self.comparison.lanes[1:]:
             if lane.key in known or lane.samples is None:
                 continue
@@ -377,7 +377,7 @@ class Comping(QObject):
             return  # measured, or being measured: lanes update often while takes arrive
         self._measuring = set(map(_identity, todo))
         original, rate = comparison.lanes[0].samples, comparison.rate
-        start, end = comparison._region_frames()
+        start, end = comparison.region_frames()
 
         def work(task: Task) -> list[tuple[str, object, TakeReport]]:
             context = SongContext.around(original, rate, start, end)
