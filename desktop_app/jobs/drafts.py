@@ -14,8 +14,9 @@ import time
 from pathlib import Path
 
 from desktop_app.api.models import ServiceRequest
+from desktop_app.jobs.records import JobRecord
 from desktop_app.jobs.states import JobState
-from desktop_app.jobs.store import JobRecord, JobStore, file_sha256, new_job_id
+from desktop_app.jobs.store import JobStore, file_sha256, new_job_id
 
 
 def draft_job(

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from desktop_app.api.errors import ServiceError
+from desktop_app.jobs.records import JobRecord, TakeRecord
 from desktop_app.jobs.states import JobState
-from desktop_app.jobs.store import JobRecord, TakeRecord
 
 
 class EventKind(StrEnum):

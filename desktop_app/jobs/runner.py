@@ -51,9 +51,10 @@ from desktop_app.jobs.drafts import draft_job, store_draft
 from desktop_app.jobs.events import EventCallback, EventKind, JobEvent
 from desktop_app.jobs.poll_scheduler import PollBudget, PollSchedule, shared_budget
 from desktop_app.jobs.polling import poll_until_finished
+from desktop_app.jobs.records import JobRecord, TakeRecord
 from desktop_app.jobs.retention import files_gone, links_in_order
 from desktop_app.jobs.states import JobState, ResumeAction, Trigger, next_state, resume_action
-from desktop_app.jobs.store import JobRecord, JobStore, TakeRecord
+from desktop_app.jobs.store import JobStore
 from desktop_app.jobs.submit import adopt_lost_submit, submit_job
 from desktop_app.jobs.summary import write_summary
 

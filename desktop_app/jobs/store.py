@@ -21,11 +21,10 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from desktop_app.jobs.records import EventRecord, JobRecord, Rating, TakeRecord
 from desktop_app.jobs.schema import MIGRATIONS, SCHEMA_VERSION
 from desktop_app.jobs.states import JobState
 
@@ -34,15 +33,6 @@ DB_NAME = "jobs.sqlite3"
 # Writes that say a paid request has left this machine: they must survive a power cut, or the next start
 # could send the job again.
 _DURABLE_FIELDS = frozenset({"submit_sent_at", "task_id", "conversion_ids"})
-
-
-class Rating(StrEnum):
-    """The producer's mark on a take, stored as its value; the marks are listed best first."""
-
-    NONE = ""
-    STAR = "star"
-    KEEP = "keep"
-    REJECT = "reject"
 
 
 _JOB_COLUMNS = (
@@ -54,79 +44,6 @@ _JOB_COLUMNS = (
 
 class StoreError(Exception):
     pass
-
-
-@dataclass(frozen=True)
-class JobRecord:
-    id: str
-    operation: str
-    engine: str
-    params: dict[str, Any]
-    out_dir: Path
-    state: JobState
-    created_at: float
-    updated_at: float
-    input_path: Path | None = None
-    input_sha256: str | None = None
-    input_duration: float | None = None
-    task_id: str | None = None
-    conversion_ids: tuple[str, ...] = ()
-    upload_url: str | None = None
-    eta_seconds: float | None = None
-    credit_estimate: float | None = None
-    cost: float | None = None
-    service_status: str | None = None
-    error_kind: str | None = None
-    error_message: str | None = None
-    submit_sent_at: float | None = None
-    submitted_at: float | None = None
-    finished_at: float | None = None
-    uploaded_at: float | None = None
-
-    @property
-    def has_ids(self) -> bool:
-        """The service knows this job: it must be polled, never submitted again."""
-        return bool(self.task_id)
-
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> JobRecord:
-        d = dict(row)
-        return cls(
-            **{
-                **d,
-                "params": json.loads(d["params"]),
-                "out_dir": Path(d["out_dir"]),
-                "state": JobState(d["state"]),
-                "input_path": Path(d["input_path"]) if d["input_path"] else None,
-                "conversion_ids": tuple(json.loads(d["conversion_ids"] or "[]")),
-            }
-        )
-
-
-@dataclass(frozen=True)
-class TakeRecord:
-    idx: int
-    path: Path
-    conversion_id: str | None = None
-    format: str | None = None
-    duration: float | None = None
-    title: str | None = None
-    lyrics: str | None = None
-    lyrics_timestamped: list[dict[str, Any]] | None = None
-    job_id: str | None = None
-    created_at: float = field(default_factory=time.time)
-    rating: str = ""  # "", "keep", "reject" or "star"
-
-
-@dataclass(frozen=True)
-class EventRecord:
-    id: int
-    job_id: str
-    at: float
-    kind: str
-    state: str | None
-    message: str | None
-    data: dict[str, Any] | None
 
 
 # A producer sends many jobs on one song, and each send hashes it on the GUI thread (a 10-minute WAV is
@@ -368,6 +285,20 @@ class JobStore:
             d["path"] = Path(d["path"])
             d["lyrics_timestamped"] = json.loads(d["lyrics_timestamped"]) if d["lyrics_timestamped"] else None
             out.append(TakeRecord(**d))
+        return out
+
+    def take_ratings(self, job_ids: list[str]) -> dict[str, list[str]]:
+        """Each job's takes' ratings in take order (a job without takes is left out): one query per 500
+        jobs, where reading every job's takes for a long history made a query each."""
+        out: dict[str, list[str]] = {}
+        for first in range(0, len(job_ids), 500):
+            chunk = job_ids[first : first + 500]
+            rows = self._reader().execute(
+                f"SELECT job_id, rating FROM takes WHERE job_id IN ({','.join('?' * len(chunk))}) ORDER BY job_id, idx",
+                chunk,
+            )
+            for job_id, rating in rows:
+                out.setdefault(job_id, []).append(rating)
         return out
 
     # ------------------------------------------------------------------------------ events

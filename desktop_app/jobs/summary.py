@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from desktop_app.jobs.store import EventRecord, JobRecord, TakeRecord
+from desktop_app.jobs.records import EventRecord, JobRecord, TakeRecord
 
 SUMMARY_NAME = "job.json"
 

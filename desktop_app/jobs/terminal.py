@@ -14,9 +14,10 @@ from collections.abc import Iterator
 from typing import TextIO
 
 from desktop_app.jobs.events import EventKind, JobEvent
+from desktop_app.jobs.records import JobRecord
 from desktop_app.jobs.runner import JobRunner, RunnerSettings
 from desktop_app.jobs.states import JobState
-from desktop_app.jobs.store import JobRecord, JobStore
+from desktop_app.jobs.store import JobStore
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_STALLED, EXIT_CANCELLED = 0, 1, 2, 3, 130
 

@@ -10,8 +10,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from desktop_app.api.engines import parse_engine
 from desktop_app.api.operations import Operation
+from desktop_app.jobs.records import JobRecord
 from desktop_app.jobs.states import JobState
-from desktop_app.jobs.store import JobRecord
 from desktop_app.services.jobs_service import JobProgress, JobsService
 from desktop_app.timefmt import format_time
 

@@ -22,9 +22,10 @@ from desktop_app.api.models import ServiceRequest
 from desktop_app.jobs.clients import ClientFactory
 from desktop_app.jobs.drafts import draft_job, store_draft
 from desktop_app.jobs.events import EventKind, JobEvent
+from desktop_app.jobs.records import JobRecord
 from desktop_app.jobs.runner import JobRunner, RunnerSettings
 from desktop_app.jobs.states import JobState
-from desktop_app.jobs.store import JobRecord, JobStore
+from desktop_app.jobs.store import JobStore
 from desktop_app.services.tasks import Task, Tasks
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ import numpy as np
 
 from desktop_app.api.operations import Operation
 from desktop_app.audio.peaks import PeakPyramid
-from desktop_app.jobs.store import Rating
+from desktop_app.jobs.records import Rating
 
 if TYPE_CHECKING:
     from desktop_app.audio.align import Alignment

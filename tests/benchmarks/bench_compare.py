@@ -99,8 +99,9 @@ def bench_open_hour() -> None:
 def _finished_inpaint(home: Path, song: Path, seconds: float) -> str:
     """A finished inpaint of ``song`` with two takes on disk, in the job store under ``home``."""
     os.environ["RETAKE_HOME"] = str(home)
+    from desktop_app.jobs.records import TakeRecord
     from desktop_app.jobs.states import JobState
-    from desktop_app.jobs.store import JobStore, TakeRecord
+    from desktop_app.jobs.store import JobStore
 
     original, _rate = sf.read(str(song), dtype="float32")
     start, end = (int(t * RATE) for t in REGION)

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from desktop_app.jobs.records import TakeRecord
 from desktop_app.jobs.states import JobState
-from desktop_app.jobs.store import SCHEMA_VERSION, JobStore, StoreError, TakeRecord
+from desktop_app.jobs.store import SCHEMA_VERSION, JobStore, StoreError
 
 
 @pytest.fixture
@@ -108,6 +109,19 @@ def test_takes_and_events(store: JobStore) -> None:
     assert events[-1].data == {"n": 1} and events[-1].state == "running"
     store.delete_job(job.id)
     assert store.takes(job.id) == [] and store.events(job.id) == []
+
+
+def test_take_ratings_of_many_jobs_in_take_order(store: JobStore) -> None:
+    """A long history's ratings come in a few queries (chunks of 500 ids), each job's in take order."""
+    jobs = [make(store) for _ in range(1203)]
+    rated, bare = jobs[1201], jobs[7]
+    for idx, rating in ((2, "star"), (0, "reject"), (1, "")):
+        store.add_take(rated.id, TakeRecord(idx=idx, path=Path(f"/out/{idx}.wav")))
+        store.set_rating(rated.id, idx, rating)
+    store.add_take(jobs[0].id, TakeRecord(idx=0, path=Path("/out/a.wav")))
+    ratings = store.take_ratings([job.id for job in jobs])
+    assert ratings == {rated.id: ["reject", "", "star"], jobs[0].id: [""]}
+    assert bare.id not in ratings and store.take_ratings([]) == {}
 
 
 def test_version_1_database_is_upgraded_with_ratings(tmp_path) -> None:

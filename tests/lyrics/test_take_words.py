@@ -43,8 +43,8 @@ def test_a_take_of_a_job_without_lyrics_leaves_the_words_alone(results_window, q
 
 
 def test_takes_with_timed_words_show_them_on_their_lane(results_window, finished_job, qtbot) -> None:
+    from desktop_app.jobs.records import TakeRecord
     from desktop_app.jobs.states import JobState
-    from desktop_app.jobs.store import TakeRecord
     from desktop_app.ui.lyrics.take_words import TakeWordsStrip
 
     store, job_id, song, _original = finished_job

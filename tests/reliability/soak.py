@@ -27,8 +27,8 @@ import soundfile as sf
 
 from desktop_app.api.models import AddVocalsRequest, CoverRequest, InpaintRequest, RemixRequest, SingOverRequest
 from desktop_app.jobs.events import EventKind, JobEvent
+from desktop_app.jobs.records import JobRecord
 from desktop_app.jobs.states import JobState
-from desktop_app.jobs.store import JobRecord
 from tests.reliability.support import FaultWorld, engine_records
 
 RATE = 22_050

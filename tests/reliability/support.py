@@ -23,8 +23,9 @@ import httpx
 from desktop_app.jobs.clients import ClientFactory
 from desktop_app.jobs.events import EventKind, JobEvent
 from desktop_app.jobs.poll_scheduler import PollBudget, PollSchedule
+from desktop_app.jobs.records import JobRecord
 from desktop_app.jobs.runner import JobRunner, RunnerSettings
-from desktop_app.jobs.store import JobRecord, JobStore
+from desktop_app.jobs.store import JobStore
 
 # Poll the engine every 50–200 ms (the app's local schedule waits 1 s; the engine answers in ~2 ms).
 FAST_SCHEDULE = PollSchedule(min_interval=0.05, max_interval=0.2, eta_fraction=0.05, first_poll_cap=0.5)

@@ -7,8 +7,8 @@ history and come up when asked for.
 
 from __future__ import annotations
 
+from desktop_app.jobs.records import TakeRecord
 from desktop_app.jobs.states import JobState
-from desktop_app.jobs.store import TakeRecord
 from tests.support import WAIT_MS
 from tests.support.takes import REGION
 

@@ -11,8 +11,8 @@ import pytest
 
 import desktop_app.ui.results.job_takes as job_takes
 from desktop_app.audio import load
+from desktop_app.jobs.records import TakeRecord
 from desktop_app.jobs.states import JobState
-from desktop_app.jobs.store import TakeRecord
 from tests.support import WAIT_MS
 from tests.support.takes import REGION
 

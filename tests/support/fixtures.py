@@ -16,9 +16,10 @@ from desktop_app.api.keys import KeyStore
 from desktop_app.engine import LocalEngine
 from desktop_app.jobs.clients import ClientFactory
 from desktop_app.jobs.poll_scheduler import PollSchedule
+from desktop_app.jobs.records import TakeRecord
 from desktop_app.jobs.runner import RunnerSettings
 from desktop_app.jobs.states import JobState
-from desktop_app.jobs.store import JobStore, TakeRecord
+from desktop_app.jobs.store import JobStore
 from tests.support import WAIT_MS
 from tests.support.audio_files import tone, write
 from tests.support.engine_songs import RATE, make_song

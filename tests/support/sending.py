@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop_app.jobs.store import JobRecord
+from desktop_app.jobs.records import JobRecord
 
 
 def send_from_panel(window, qtbot) -> str:

@@ -14,7 +14,8 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QMainWindow
 
-from desktop_app.jobs.store import JobRecord, JobStore
+from desktop_app.jobs.records import JobRecord
+from desktop_app.jobs.store import JobStore
 from desktop_app.services.comparison import Comparison
 from desktop_app.ui.results.comping import Comping
 from desktop_app.ui.results.history_panel import HistoryPanel

@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.jobs.records import JobRecord, Rating
 from desktop_app.jobs.states import JobState
-from desktop_app.jobs.store import JobRecord, JobStore, Rating
+from desktop_app.jobs.store import JobStore
 from desktop_app.services.jobs_model import job_title
 from desktop_app.services.working_version import is_working_file_of
 

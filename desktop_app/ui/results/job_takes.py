@@ -12,7 +12,8 @@ from desktop_app.api.engines import parse_engine
 from desktop_app.api.errors import ServiceError
 from desktop_app.api.operations import Operation
 from desktop_app.audio import PeakPyramid, load
-from desktop_app.jobs.store import JobRecord, JobStore
+from desktop_app.jobs.records import JobRecord
+from desktop_app.jobs.store import JobStore
 from desktop_app.services.comparison import Comparison, TakeSource
 from desktop_app.services.jobs_model import job_title
 from desktop_app.services.tasks import Tasks

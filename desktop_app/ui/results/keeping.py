@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from desktop_app.audio.errors import AudioError
 from desktop_app.audio.export import Provenance, export
-from desktop_app.jobs.store import JobRecord
+from desktop_app.jobs.records import JobRecord
 from desktop_app.services.comparison import ORIGINAL, Comparison
 from desktop_app.services.serial_worker import SerialWorker
 from desktop_app.services.working_version import SpliceSegment, splice_history

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
-from desktop_app.jobs.store import Rating
+from desktop_app.jobs.records import Rating
 from desktop_app.services.comparison import PREPARING, Comparison, Lane
 from desktop_app.services.region import Region
 from desktop_app.timefmt import format_time
