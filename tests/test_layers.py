@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pkgutil
 import re
 import subprocess
@@ -62,3 +63,16 @@ def test_only_the_entry_points_import_the_widget_layer() -> None:
         if p.relative_to(root).parts[0] != "ui" and imports_ui.search(p.read_text(encoding="utf-8"))
     )  # fmt: skip
     assert [u for u in users if u not in entry_points] == []
+
+
+def test_qt_types_exist_before_any_thread_can_create_them() -> None:
+    """The app's entry imports the package before PySide6, so PySide6 creates every Qt type at import time
+    (lazily created types crashed the app when two threads created some at once)."""
+    probe = (
+        "import desktop_app.cli, PySide6.QtWidgets as widgets, PySide6.QtGui as gui; "
+        "print(len(vars(widgets)), len(vars(gui)))"
+    )
+    env = {key: value for key, value in os.environ.items() if key != "PYSIDE6_OPTION_LAZY"}
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True).stdout
+    widget_names, gui_names = map(int, out.split())
+    assert widget_names > 150 and gui_names > 150, out  # lazily: 15 and 34 names until a type is used
