@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QMainWindow
 from desktop_app.jobs.records import JobRecord
 from desktop_app.jobs.store import JobStore
 from desktop_app.services.comparison import Comparison
+from desktop_app.services.history_model import HistoryModel
 from desktop_app.ui.results.comping import Comping
 from desktop_app.ui.results.history_panel import HistoryPanel
 from desktop_app.ui.results.job_takes import JobTakes, engine_label
@@ -37,7 +38,8 @@ class ResultsFeature(QObject):
         self.comparison = Comparison(self)
         self.panel = ResultsPanel(self.comparison, window.editor.timeline, self.document.region, window.settings)
         self.dock = window.add_dock(scrollable(self.panel), Qt.DockWidgetArea.BottomDockWidgetArea, "Compare takes")
-        self.history = HistoryPanel(store)
+        self.history_model = HistoryModel(store, self)
+        self.history = HistoryPanel(self.history_model)
         self.history.setObjectName("historyPanel")
         self.history_dock = window.add_dock(scrollable(self.history), Qt.DockWidgetArea.BottomDockWidgetArea, "History")
         self.takes = JobTakes(window, store, self.comparison)
@@ -84,9 +86,9 @@ class ResultsFeature(QObject):
         most twice a second for progress (every upload/download chunk emits job_changed).
         """
         service.job_sent.connect(self.note_sent)
-        self.history.job_record = service.get
-        service.job_added.connect(self.history.update_job)
-        service.job_finished.connect(self.history.update_job)
+        self.history_model.job_record = service.get
+        service.job_added.connect(self.history_model.update_job)
+        service.job_finished.connect(self.history_model.update_job)
         self._history_changed: set[str] = set()
         self._history_timer = QTimer(self, singleShot=True, interval=500)
         self._history_timer.timeout.connect(self._update_history)
@@ -101,7 +103,7 @@ class ResultsFeature(QObject):
         changed, self._history_changed = self._history_changed, set()
         if self.window.isVisible():  # not after close
             for job_id in sorted(changed):
-                self.history.update_job(job_id)
+                self.history_model.update_job(job_id)
 
     def show_job(self, job_id: str) -> bool:
         """Bring a finished job's takes in as lanes (opening its song first if another is open)."""
@@ -150,7 +152,7 @@ class ResultsFeature(QObject):
             self._reach_longest_lane()
             return
         if self.document.path != self.takes._source_path:
-            self.history.set_song(self.document.path)
+            self.history_model.set_song(self.document.path)
         self.takes.song_changed()
 
     def _reach_longest_lane(self) -> None:
@@ -175,4 +177,4 @@ class ResultsFeature(QObject):
         lane = self.comparison.lane(key)
         if lane is not None and lane.job_id and lane.take_index is not None:
             self.store.set_rating(lane.job_id, lane.take_index, rating)
-            self.history.update_job(lane.job_id)
+            self.history_model.update_job(lane.job_id)
