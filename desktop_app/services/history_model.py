@@ -19,7 +19,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from desktop_app.jobs.records import JobRecord, Rating
 from desktop_app.jobs.states import JobState
 from desktop_app.jobs.store import JobStore
-from desktop_app.services.jobs_model import job_title
+from desktop_app.services.jobs_model import engine_name, job_title
 from desktop_app.services.tasks import Tasks
 from desktop_app.services.working_version import is_working_file_of
 
@@ -49,7 +49,7 @@ class HistoryRow:
         if column == "Job":
             return job_title(job)
         if column == "Engine":
-            return job.engine
+            return engine_name(job)
         if column == "State":
             return job.error_message if job.state is JobState.FAILED and job.error_message else job.state.label
         if column == "Takes":

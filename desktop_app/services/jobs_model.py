@@ -39,6 +39,11 @@ def job_title(job: JobRecord) -> str:
     return f"{label}: {prompt}" if prompt else label
 
 
+def engine_name(job: JobRecord) -> str:
+    """The engine a job ran on, as the queue and the history name it ("Local engine", "MusicGPT")."""
+    return parse_engine(job.engine).label.split(" (")[0]
+
+
 class JobsModel(QAbstractTableModel):
     def __init__(self, service: JobsService, parent=None) -> None:
         super().__init__(parent)
@@ -95,7 +100,7 @@ class JobsModel(QAbstractTableModel):
         if column == "Job":
             return job_title(job)
         if column == "Engine":
-            return parse_engine(job.engine).label.split(" (")[0]
+            return engine_name(job)
         if column == "State":
             if job.state is JobState.FAILED and job.error_message:
                 return f"Failed: {job.error_message}"

@@ -19,6 +19,7 @@ def test_history_lists_the_songs_job(qtbot, results_window) -> None:
     qtbot.waitUntil(lambda: not history.model.loading, timeout=WAIT_MS)
     assert history.model.rowCount() == 1
     assert "Inpaint 0:06.000–0:10.000: new fill" in cell(history, 0, 1)
+    assert cell(history, 0, 2) == "Local engine"  # named as the queue names it
     assert cell(history, 0, 4) == "2"
     assert history.summary.text().startswith("1 job(s) on ")
     lane = results_window.results.comparison.lanes[2]

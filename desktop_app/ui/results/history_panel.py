@@ -47,6 +47,10 @@ class HistoryPanel(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         # "When" shows date and time whole (a default-width column cut it to the date).
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        # Takes and Rating hold a character or two; the room goes to the state (a failure's sentence).
+        metrics = self.table.fontMetrics()
+        for column, sample in ((2, "Local engine"), (3, "Cancelled by you"), (4, "Takes"), (5, "Rating")):
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
         self.table.doubleClicked.connect(lambda _i: self._emit(self.takes_requested))
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
