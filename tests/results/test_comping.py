@@ -175,8 +175,8 @@ def test_dragging_the_original_clears_and_a_take_edge_fix_moves_that_edge(result
     ]
     comping.session.clear()
     # A take's own start edge, as the seam meter would propose moving it: the take plays from there to its end.
-    qtbot.waitUntil(lambda: take_key in comping._take_reports, timeout=WAIT_MS)
-    report = comping._take_reports[take_key][1].seams[0]
+    qtbot.waitUntil(lambda: comping.edges.report(take_key) is not None, timeout=WAIT_MS)
+    report = comping.edges.report(take_key).seams[0]
     assert report.label == "start"
     from dataclasses import replace
 

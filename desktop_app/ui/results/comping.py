@@ -24,10 +24,11 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QMouseEvent, QShortcut
 from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout
 
-from desktop_app.audio.seams import SeamReport, SongContext, TakeReport, measure_take, rank
+from desktop_app.audio.seams import SeamReport
 from desktop_app.services.comp_session import CompSession, CompSource
 from desktop_app.services.comparison import Comparison
-from desktop_app.services.tasks import Task, Tasks
+from desktop_app.services.take_edges import TakeEdges
+from desktop_app.services.tasks import Tasks
 from desktop_app.services.working_version import SpliceSegment
 from desktop_app.ui.results.comp_row import CompRow, take_colour
 from desktop_app.ui.results.lane_widget import LaneWidget
@@ -38,11 +39,7 @@ from desktop_app.ui.results.seam_marks import SeamMarks, rank_words
 COMP = "comp"  # the comp's key among the player's sources
 DRAG_THRESHOLD_PX = 4  # less is a click: it seeks and picks the lane, as without comping
 REFRESH_MS = 120  # the comp is re-rendered for the player and re-measured this long after the last edit
-_COMP, _TAKES = "comp", "takes"  # keys of the background work: the comp's audio and seams; the takes' edges
-
-
-def _identity(entry: tuple[str, object]) -> tuple[str, int]:
-    return entry[0], id(entry[1])
+_COMP = "comp"  # the key of the comp's background work (its audio and seams)
 
 
 class Comping(QObject):
@@ -64,8 +61,8 @@ class Comping(QObject):
         self._views: dict[QObject, str] = {}
         self._refused: set[str] = set()  # lanes that cannot be comped (already said why)
         self._attached: dict[str, LaneWidget] = {}  # the widget each lane's marks and label belong to
-        self._take_reports: dict[str, tuple[object, TakeReport]] = {}  # key -> (samples it measured, report)
-        self._measuring: set[tuple[str, int]] = set()  # (key, id of samples) the running measurement covers
+        self.edges = TakeEdges(comparison, self)  # each region take's own seams, and the takes' ranks
+        self.edges.measured.connect(self._edges_measured)
         self._drag: dict | None = None
         self._drag_ids = itertools.count(1)
         self._tasks = Tasks("comping", self)
@@ -107,8 +104,7 @@ class Comping(QObject):
             session = CompSession(original, self.comparison.rate, self.document.undo_stack, self)
             session.crossfade_s = self.panel.crossfade_s
             session.set_grid(self.document.tempo.grid())  # edges snap to the editor's beats
-            self._take_reports.clear()
-            self._tasks.forget(_TAKES)  # measurements of the last song's takes are of no use now
+            self.edges.clear()
             self._set_session(session)
         self._add_sources()
         self._update_gains()
@@ -174,7 +170,7 @@ class Comping(QObject):
             self._add_sources()
             if lane.figures is not None:
                 self._update_gains()
-                self._measure_takes()
+                self.edges.measure()
         self._attach()
 
     def _update_gains(self) -> None:
@@ -351,8 +347,8 @@ class Comping(QObject):
         self.row_marks.set_reports([(report, True) for report in reports])
         session = self.session
         for key, marks in self._lane_marks.items():
-            measured = self._take_reports.get(key)
-            entries = [(report, True) for report in measured[1].seams] if measured else []
+            edges = self.edges.report(key)
+            entries = [(report, True) for report in edges.seams] if edges is not None else []
             for report in reports if session is not None else []:
                 frame = round(report.at_s * session.rate)
                 sides = (session.source_at((frame - 1) / session.rate), session.source_at(frame / session.rate))
@@ -361,57 +357,20 @@ class Comping(QObject):
             marks.set_reports(entries)
 
     # ---------------------------------------------------------------------------------- ranks
-    def _measure_takes(self) -> None:
-        """Each region take's own seams (its region edges), measured in the background once per take's audio."""
-        comparison = self.comparison
-        if comparison.region is None or not comparison.lanes or comparison.lanes[0].samples is None:
-            return
-        todo = [
-            (lane.key, lane.samples)
-            for lane in comparison.lanes[1:]
-            if lane.samples is not None and lane.figures is not None and not lane.is_whole_track
-            and (self._take_reports.get(lane.key) or (None,))[0] is not lane.samples
-        ]  # fmt: skip
-        running = self._tasks.current(_TAKES)
-        if not todo or (running is not None and set(map(_identity, todo)) <= self._measuring):
-            return  # measured, or being measured: lanes update often while takes arrive
-        self._measuring = set(map(_identity, todo))
-        original, rate = comparison.lanes[0].samples, comparison.rate
-        start, end = comparison.region_frames()
-
-        def work(task: Task) -> list[tuple[str, object, TakeReport]]:
-            context = SongContext.around(original, rate, start, end)
-            out = []
-            for key, samples in todo:
-                if task.cancelled:
-                    break
-                out.append((key, samples, measure_take(context, samples, start, end, key)))
-            return out
-
-        self._tasks.start(work, key=_TAKES, on_result=self._takes_measured)
-
-    def _takes_measured(self, measured: list[tuple[str, object, TakeReport]]) -> None:
-        for key, samples, report in measured:
-            lane = self.comparison.lane(key)
-            if lane is not None and lane.samples is samples:  # still that take's audio
-                self._take_reports[key] = (samples, report)
+    def _edges_measured(self) -> None:
         self._show_ranks()
         self._show_seams()
 
     def _show_ranks(self) -> None:
-        reports = [report for _samples, report in self._take_reports.values()]
-        if not reports:
-            for label in self._rank_labels.values():
-                label.hide()
-            return
-        order = {report.name: i + 1 for i, report in enumerate(rank(reports))}
-        hidden = self.comparison.hides_identity or len(reports) < 1
+        """Each region take's place by its worst seam, in its lane header (not in blind mode)."""
+        order = self.edges.ranks()
+        hidden = self.comparison.hides_identity
         for key, label in self._rank_labels.items():
-            report = self._take_reports.get(key)
+            report = self.edges.report(key)
             if hidden or report is None:
                 label.hide()
                 continue
-            text, tip = rank_words(order[key], report[1])
+            text, tip = rank_words(order[key], report)
             label.setText(f"<span style='color:#8a96a3'>{text}</span>")
             label.setToolTip(tip)
             label.show()
