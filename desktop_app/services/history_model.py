@@ -25,7 +25,6 @@ from desktop_app.services.working_version import is_working_file_of
 
 COLUMNS = ("When", "Job", "Engine", "State", "Takes", "Rating")
 RATING_MARKS = {Rating.STAR: "★", Rating.KEEP: "✓", Rating.REJECT: "✗", Rating.NONE: ""}
-JOB_ID_ROLE = Qt.ItemDataRole.UserRole
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -170,8 +169,6 @@ class HistoryModel(QAbstractTableModel):
         if not 0 <= index.row() < len(self.rows):
             return None
         row = self.rows[index.row()]
-        if role == JOB_ID_ROLE:
-            return row.job.id
         column = COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole or (role == Qt.ItemDataRole.ToolTipRole and column == "State"):
             return row.text(column)
