@@ -43,7 +43,9 @@ class LocalEngine:
 
             data_dir = paths.data_dir() / "engine"
         self.data_dir = Path(data_dir)
-        self.api_key = api_key or secrets.token_urlsafe(24)
+        # Named, and never starting with "-": one bare token in 64 did, and `--api-key KEY` on a command line
+        # then read it as an option (a flaky test found it).
+        self.api_key = api_key or f"local-{secrets.token_urlsafe(24)}"
         self._faults = FaultPlan(faults if faults is not None else os.environ.get(FAULTS_ENV))
         self._requested_port = int(port)
         self._port: int | None = None

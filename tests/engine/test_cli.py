@@ -49,3 +49,16 @@ def test_a_malformed_fault_spec_is_refused(tmp_path):
     process = _serve("--data", str(tmp_path), "--faults", "inpaint:explode")
     assert process.wait(timeout=30) == 2
     assert "unknown effect" in process.stderr.read()
+
+
+def test_a_generated_key_reads_as_a_value_after_api_key(tmp_path):
+    """The local engine's own keys go on command lines (`retake jobs resume --api-key KEY`): none may look like
+    an option. Bare random tokens started with "-" one time in 64, which argparse refused."""
+    from desktop_app.cli import _subcommand_parser
+    from desktop_app.engine import LocalEngine
+
+    parser = _subcommand_parser()
+    for _ in range(300):
+        key = LocalEngine(data_dir=tmp_path).api_key
+        args = parser.parse_args(["jobs", "resume", "--all", "--api-key", key])
+        assert args.api_key == key

@@ -58,7 +58,7 @@ class App:
         self.out = tmp / "takes"
 
     def start(self, prompt: str, *, driver: bool = False, hold_draft: bool = False) -> subprocess.Popen:
-        common = [str(self.song), "--engine", self.engine.base_url, "--api-key", self.engine.api_key,
+        common = [str(self.song), "--engine", self.engine.base_url, f"--api-key={self.engine.api_key}",
                   "--prompt", prompt, "--out", str(self.out / prompt.replace(" ", "-"))]  # fmt: skip
         if driver:
             argv = [sys.executable, "-m", "tests.reliability.kill_driver", *common]
@@ -121,7 +121,7 @@ def test_sigkill_at_every_state_then_resume_finishes_every_job(tmp_path: Path, k
         assert engine_submits(kill_engine.data_dir, f"kill {name}") == 1
 
     # The restart: every unfinished job is finished, polling those the engine has.
-    resumed = retake(app.home, "jobs", "resume", "--all", "--api-key", kill_engine.api_key, timeout=240)
+    resumed = retake(app.home, "jobs", "resume", "--all", f"--api-key={kill_engine.api_key}", timeout=240)
     assert resumed.returncode == 0, resumed.stderr
     for name, before in killed.items():
         prompt = f"kill {name}"
