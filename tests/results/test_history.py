@@ -49,21 +49,11 @@ def test_history_survives_a_restart_and_brings_takes_back(qtbot, tmp_path, finis
     reopened.close()
 
 
-def test_a_double_click_on_a_history_row_brings_its_takes_back(qtbot, tmp_path, finished_job) -> None:
+def test_a_double_click_on_a_history_row_brings_its_takes_back(qtbot, finished_job_window, finished_job) -> None:
     """As a producer does it: the History tab, a double-click on the job's row, its takes in the lanes."""
     from PySide6.QtCore import Qt
 
-    from desktop_app.ui.main_window import MainWindow
-
-    store, job_id, song, _original = finished_job
-    service = JobsService(store=store, factory=ClientFactory())
-    win = MainWindow(settings=Settings(str(tmp_path / "again.ini")), jobs_service=service)
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    with qtbot.waitSignal(win.document.clip_changed, timeout=WAIT_MS):
-        win.open_file(song)
+    win, job_id = finished_job_window, finished_job[1]
     win.results.history_dock.raise_()
     history = win.results.history
     qtbot.waitUntil(lambda: history.model.rowCount() == 1 and history.table.isVisible(), timeout=WAIT_MS)
@@ -75,7 +65,6 @@ def test_a_double_click_on_a_history_row_brings_its_takes_back(qtbot, tmp_path, 
     with qtbot.waitSignal(win.results.comparison.lanes_changed, timeout=WAIT_MS):
         qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton, pos=row.center())
     qtbot.waitUntil(lambda: len(win.results.comparison.lanes) == 3, timeout=WAIT_MS)
-    win.close()
 
 
 def test_history_rows_follow_single_jobs(qtbot, results_window, tmp_path) -> None:

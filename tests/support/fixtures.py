@@ -203,14 +203,14 @@ def finished_job(tmp_path: Path):
 
 
 @pytest.fixture
-def results_window(qtbot, tmp_path, finished_job):
-    """A main window showing ``finished_job``'s takes beside the original."""
+def finished_job_window(qtbot, tmp_path, finished_job):
+    """A main window with ``finished_job``'s song open and its takes not brought in yet."""
     from desktop_app.jobs.clients import ClientFactory
     from desktop_app.services.jobs_service import JobsService
     from desktop_app.services.settings import Settings
     from desktop_app.ui.main_window import MainWindow
 
-    store, job_id, song, _original = finished_job
+    store, _job_id, song, _original = finished_job
     service = JobsService(store=store, factory=ClientFactory())
     win = MainWindow(settings=Settings(str(tmp_path / "retake.ini")), jobs_service=service)
     qtbot.addWidget(win)
@@ -219,6 +219,14 @@ def results_window(qtbot, tmp_path, finished_job):
     qtbot.waitExposed(win)
     with qtbot.waitSignal(win.document.clip_changed, timeout=WAIT_MS):
         win.open_file(song)
+    yield win
+    win.close()
+
+
+@pytest.fixture
+def results_window(qtbot, finished_job_window, finished_job):
+    """A main window showing ``finished_job``'s takes beside the original."""
+    win, job_id = finished_job_window, finished_job[1]
     with qtbot.waitSignal(win.results.comparison.lanes_changed, timeout=WAIT_MS):
         assert win.results.show_job(job_id)
     comparison = win.results.comparison
@@ -228,5 +236,4 @@ def results_window(qtbot, tmp_path, finished_job):
     )
     win.activateWindow()
     win.editor.view.setFocus()
-    yield win
-    win.close()
+    return win
