@@ -9,7 +9,7 @@ finished, rated, deleted) updates its own row on the GUI thread: one job and its
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -28,7 +28,7 @@ RATING_MARKS = {Rating.STAR: "★", Rating.KEEP: "✓", Rating.REJECT: "✗", Ra
 _Index = QModelIndex | QPersistentModelIndex
 
 
-def best_rating(ratings: list[str]) -> Rating:
+def best_rating(ratings: Collection[str]) -> Rating:
     """The best mark among a job's takes (a star over a keep over a reject), or none."""
     for rating in (Rating.STAR, Rating.KEEP, Rating.REJECT):
         if rating in ratings:
@@ -53,7 +53,7 @@ class HistoryRow:
             return job.error_message if job.state is JobState.FAILED and job.error_message else job.state.label
         if column == "Takes":
             return str(len(self.ratings)) if self.ratings else ""
-        return RATING_MARKS[best_rating(list(self.ratings))]
+        return RATING_MARKS[best_rating(self.ratings)]
 
 
 def read_history(store: JobStore, song: Path) -> list[HistoryRow]:
