@@ -153,7 +153,8 @@ class Comparison(QObject):
             return
         with self._lock:
             generation = self._generation
-        new, extend_from = [], self.span().extend_frame()
+        span = self.span()
+        new, extend_from = [], span.extend_frame()
         for take in todo:
             self.titles.setdefault(take.job_id, take.title)
             lane = Lane(
@@ -170,7 +171,7 @@ class Comparison(QObject):
         self._pending += 1
         if self._pending == 1:
             self.preparing.emit(True)
-        span, original, rate = self.span(), self._original_samples(), self.rate
+        original, rate = self._original_samples(), self.rate
         frames, heard = span.region_frames(), span.heard_frames()
         # Lane 0 is measured once per region (and context), not again for every job over the same one.
         reference = self.lanes[0].loudness if self.original_span == span.words() else None
